@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# v6fix: `make` builds the CLI and the module for every installed Debian
+# kernel; `make check` runs every test; `make run` is the main job. Both of
+# those install what is missing first (scripts/install-deps). See README.md.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# Kernels to build v6fix.ko for: every installed one with headers, unless
+# KVERS="..." says otherwise. Evaluated late, so a sub-make started after
+# install-deps sees kernels it installed.
+KVERS ?= $(shell for d in /lib/modules/*/build; do [ -e "$$d/Makefile" ] && \
+	basename "$$(dirname "$$d")"; done 2>/dev/null | sort -V)
+
+# Userspace: C11, warnings are errors. SAN=1 builds a separate tree with
+# ASan+UBSan for the tests.
+CC ?= cc
+PKGS := libnl-genl-3.0 libmnl
+ifeq ($(SAN),1)
+BUILD := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD := build
+SANFLAGS :=
+endif
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	  -Wmissing-prototypes -Wstrict-prototypes -Wno-missing-field-initializers \
+	  -Ikmod -Iuserspace/lib -DV6FIX_VERSION='"$(VERSION)"' $(SANFLAGS) \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS += $(SANFLAGS)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+LIB_SRCS := $(sort $(wildcard userspace/lib/*.c))
+CLI_SRCS := $(sort $(wildcard userspace/*.c))
+TEST_SRCS := $(sort $(wildcard userspace/tests/test_*.c))
+LIB_OBJS := $(LIB_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
+TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
+KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+
+.PHONY: all cli modules tests deps check check-all check-unit check-asan \
+	check-host check-vm run install uninstall clean help
+.DEFAULT_GOAL := all
+
+all: cli modules
+
+help:
+	@echo 'make              build build/bin/v6fix and build/<KVER>/v6fix.ko for $(KVERS)'
+	@echo 'make check        install what is missing, build, run every test'
+	@echo 'make run          install what is missing, build, run the main job'
+	@echo 'make check-unit   cmocka unit tests    make check-asan  the same under ASan+UBSan'
+	@echo 'make check-host   namespace tests on this host'
+	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
+	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, DKMS sources'
+
+# --- userspace ----------------------------------------------------------------
+cli: $(BUILD)/bin/v6fix
+
+$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h) kmod/uapi/v6fix.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/libv6fix.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/v6fix: $(CLI_OBJS) $(BUILD)/lib/libv6fix.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: $(TESTS)
+
+$(BUILD)/tests/%: userspace/tests/%.c $(BUILD)/lib/libv6fix.a $(wildcard userspace/tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iuserspace $(LDFLAGS) -o $@ $< $(BUILD)/lib/libv6fix.a \
+		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# --- the module, once per kernel ------------------------------------------------
+# Kbuild before 6.13 writes objects next to the sources, so each kernel
+# builds from its own copy under build/<KVER>/mod (cp -p keeps mtimes, so
+# unchanged sources are not rebuilt). W=1: the tree must build without warnings.
+modules: $(KVERS:%=build/%/v6fix.ko)
+
+build/%/v6fix.ko: $(KMOD_SRCS)
+	@test -e /lib/modules/$*/build/Makefile || { echo "no headers for kernel $*" >&2; exit 1; }
+	@mkdir -p build/$*/mod/kmod/uapi
+	@cp -p Kbuild build/$*/mod/
+	@cp -p kmod/*.c kmod/*.h build/$*/mod/kmod/
+	@cp -p kmod/uapi/*.h build/$*/mod/kmod/uapi/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/mod W=1 \
+		KCFLAGS=-Werror modules
+	cp build/$*/mod/v6fix.ko $@
+
+# A module that WARNs on load: proves vm-run fails on a WARN.
+build/%/fixtures/v6fix_warn_fixture.ko: netns-tests/fixtures/warn/warn.c
+	@mkdir -p build/$*/fixtures/warn
+	@cp -p netns-tests/fixtures/warn/* build/$*/fixtures/warn/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/fixtures/warn modules
+	cp build/$*/fixtures/warn/v6fix_warn_fixture.ko $@
+
+fixtures: $(KVERS:%=build/%/fixtures/v6fix_warn_fixture.ko)
+
+# --- tests ----------------------------------------------------------------------
+deps:
+	@V6FIX_QUIET=1 scripts/install-deps
+
+# check and run start with deps, then re-enter make so that KVERS and the
+# pkg-config flags are evaluated with everything installed.
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: all tests fixtures
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-host
+	@$(MAKE) --no-print-directory check-vm
+
+check-unit: tests
+	@netns-tests/run-unit $(TESTS)
+
+check-asan:
+	@$(MAKE) --no-print-directory SAN=1 check-unit
+
+check-host: cli
+	@netns-tests/run host
+
+check-vm: all fixtures
+	@netns-tests/run harness $(KVERS)
+	@set -e; for k in $(KVERS); do \
+		echo "== VM tests on $$k"; \
+		scripts/vm-run -k $$k -t 900 -- netns-tests/run vm; \
+	done
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/fallback-matrix
+
+# --- install --------------------------------------------------------------------
+install: cli
+	install -D -m 0755 build/bin/v6fix $(DESTDIR)$(PREFIX)/sbin/v6fix
+	install -D -m 0644 userspace/v6fix.8 $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
+	install -d $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/uapi
+	install -m 0644 Kbuild $(DESTDIR)/usr/src/v6fix-$(VERSION)/
+	install -m 0644 kmod/dkms.conf $(DESTDIR)/usr/src/v6fix-$(VERSION)/
+	install -m 0644 kmod/*.c kmod/*.h $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/
+	install -m 0644 kmod/uapi/*.h $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/uapi/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/v6fix $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
+	rm -rf $(DESTDIR)/usr/src/v6fix-$(VERSION)
+
+clean:
+	rm -rf build

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v6fix.ko: makes TCP's reaction to ICMP/ICMPv6 soft errors in SYN-SENT a
+ * per-network-namespace policy. This file only brings the parts up and down:
+ * each step of init is undone, in reverse, by the matching label and by exit.
+ */
+#include <linux/module.h>
+
+#include "v6fix.h"
+
+static int __init v6fix_init(void)
+{
+	int ret;
+
+	ret = v6fix_netns_init();
+	if (ret)
+		goto err_netns;
+
+	ret = v6fix_genl_init();
+	if (ret)
+		goto err_genl;
+
+	pr_info("v6fix " V6FIX_VERSION " loaded\n");
+	return 0;
+
+err_genl:
+	v6fix_netns_uninit();
+err_netns:
+	return ret;
+}
+
+static void __exit v6fix_exit(void)
+{
+	v6fix_genl_uninit();
+	v6fix_netns_uninit();
+}
+
+module_init(v6fix_init);
+module_exit(v6fix_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-netns policy for ICMP soft errors in TCP SYN-SENT");
+MODULE_AUTHOR("The v6fix developers");
+MODULE_VERSION(V6FIX_VERSION);

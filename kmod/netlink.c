@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "v6fix" generic netlink family: see uapi/v6fix.h for the protocol.
+ * Every command has its own strict policy; commands that change state need
+ * CAP_NET_ADMIN over the namespace (GENL_UNS_ADMIN_PERM). The family is
+ * netns-aware: a request acts on the namespace of the socket that sent it.
+ */
+#include <linux/module.h>
+#include <linux/proc_ns.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "v6fix.h"
+
+/* GET takes no attributes: an all-unspec policy rejects any it is given. */
+static const struct nla_policy v6fix_get_config_policy[V6FIX_A_MAX + 1] = {
+};
+
+static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
+	[V6FIX_A_POLICY_INET6] = NLA_POLICY_MAX(NLA_U32, V6FIX_POLICY_MAX),
+	[V6FIX_A_POLICY_INET] = NLA_POLICY_MAX(NLA_U32, V6FIX_POLICY_MAX),
+	[V6FIX_A_BSD_RETRIES] = NLA_POLICY_MAX(NLA_U32, V6FIX_BSD_RETRIES_MAX),
+};
+
+static struct genl_family v6fix_genl_family;
+
+static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
+{
+	struct v6fix_net *vn = v6fix_pernet(net);
+
+	if (nla_put_string(skb, V6FIX_A_VERSION, V6FIX_VERSION) ||
+	    nla_put_u32(skb, V6FIX_A_NETNS_INUM, net->ns.inum) ||
+	    nla_put_u32(skb, V6FIX_A_POLICY_INET6,
+			READ_ONCE(vn->policy[V6FIX_INET6])) ||
+	    nla_put_u32(skb, V6FIX_A_POLICY_INET,
+			READ_ONCE(vn->policy[V6FIX_INET])) ||
+	    nla_put_u32(skb, V6FIX_A_BSD_RETRIES, READ_ONCE(vn->bsd_retries)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int v6fix_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &v6fix_genl_family, 0,
+				V6FIX_CMD_GET_CONFIG);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err_free;
+	}
+	ret = v6fix_fill_config(msg, genl_info_net(info));
+	if (ret)
+		goto err_free;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int v6fix_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct v6fix_net *vn = v6fix_pernet(genl_info_net(info));
+	struct nlattr **attrs = info->attrs;
+
+	/* The policy has checked every value: from here nothing can fail. */
+	if (!attrs[V6FIX_A_POLICY_INET6] && !attrs[V6FIX_A_POLICY_INET] &&
+	    !attrs[V6FIX_A_BSD_RETRIES]) {
+		NL_SET_ERR_MSG(info->extack, "no setting given");
+		return -EINVAL;
+	}
+
+	if (attrs[V6FIX_A_POLICY_INET6])
+		WRITE_ONCE(vn->policy[V6FIX_INET6],
+			   nla_get_u32(attrs[V6FIX_A_POLICY_INET6]));
+	if (attrs[V6FIX_A_POLICY_INET])
+		WRITE_ONCE(vn->policy[V6FIX_INET],
+			   nla_get_u32(attrs[V6FIX_A_POLICY_INET]));
+	if (attrs[V6FIX_A_BSD_RETRIES])
+		WRITE_ONCE(vn->bsd_retries,
+			   nla_get_u32(attrs[V6FIX_A_BSD_RETRIES]));
+	return 0;
+}
+
+static const struct genl_ops v6fix_genl_ops[] = {
+	{
+		.cmd = V6FIX_CMD_GET_CONFIG,
+		.doit = v6fix_get_config,
+		.policy = v6fix_get_config_policy,
+		.maxattr = ARRAY_SIZE(v6fix_get_config_policy) - 1,
+	},
+	{
+		.cmd = V6FIX_CMD_SET_CONFIG,
+		.doit = v6fix_set_config,
+		.policy = v6fix_set_config_policy,
+		.maxattr = ARRAY_SIZE(v6fix_set_config_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family v6fix_genl_family __ro_after_init = {
+	.name = V6FIX_GENL_NAME,
+	.version = V6FIX_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = true,
+	.ops = v6fix_genl_ops,
+	.n_ops = ARRAY_SIZE(v6fix_genl_ops),
+	/* Every command validates strictly. */
+	.resv_start_op = V6FIX_CMD_MAX + 1,
+};
+
+int __init v6fix_genl_init(void)
+{
+	return genl_register_family(&v6fix_genl_family);
+}
+
+void v6fix_genl_uninit(void)
+{
+	genl_unregister_family(&v6fix_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(V6FIX_GENL_NAME);

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.v6fix.* sysctls, one directory per network namespace. Each namespace
+ * gets its own copy of the table pointing at its own struct v6fix_net, so the
+ * sysctl files and the netlink family read and write the same ints.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+#include "v6fix.h"
+
+/* The longest policy name plus a newline and the NUL. */
+#define V6FIX_POLICY_NAME_LEN 16
+
+/*
+ * Policies read and write as names, like net.ipv4.tcp_congestion_control.
+ * proc_dostring() does the user copy into a bounce buffer; only a valid name
+ * is stored.
+ */
+static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+			     size_t *lenp, loff_t *ppos)
+{
+	int *policy = ctl->data;
+	char name[V6FIX_POLICY_NAME_LEN];
+	struct ctl_table tbl = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	int ret, p;
+
+	strscpy(name, v6fix_policy_name(READ_ONCE(*policy)), sizeof(name));
+	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+
+	p = v6fix_policy_parse(name);
+	if (p < 0)
+		return p;
+	WRITE_ONCE(*policy, p);
+	return 0;
+}
+
+static int v6fix_bsd_retries_max = V6FIX_BSD_RETRIES_MAX;
+
+/* Indexes into the template, used to point each copy at its namespace. */
+enum {
+	V6FIX_SYSCTL_POLICY6,
+	V6FIX_SYSCTL_POLICY4,
+	V6FIX_SYSCTL_BSD_RETRIES,
+	V6FIX_SYSCTL_NR
+};
+
+static struct ctl_table v6fix_sysctl_template[] = {
+	[V6FIX_SYSCTL_POLICY6] = {
+		.procname = "softerr_policy",
+		.maxlen = V6FIX_POLICY_NAME_LEN,
+		.mode = 0644,
+		.proc_handler = v6fix_proc_policy,
+	},
+	[V6FIX_SYSCTL_POLICY4] = {
+		.procname = "softerr_policy_v4",
+		.maxlen = V6FIX_POLICY_NAME_LEN,
+		.mode = 0644,
+		.proc_handler = v6fix_proc_policy,
+	},
+	[V6FIX_SYSCTL_BSD_RETRIES] = {
+		.procname = "softerr_bsd_retries",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = &v6fix_bsd_retries_max,
+	},
+	{ }
+};
+
+int v6fix_sysctl_register(struct net *net, struct v6fix_net *vn)
+{
+	struct ctl_table *table;
+
+	table = kmemdup(v6fix_sysctl_template, sizeof(v6fix_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+
+	table[V6FIX_SYSCTL_POLICY6].data = &vn->policy[V6FIX_INET6];
+	table[V6FIX_SYSCTL_POLICY4].data = &vn->policy[V6FIX_INET];
+	table[V6FIX_SYSCTL_BSD_RETRIES].data = &vn->bsd_retries;
+
+	vn->sysctl_hdr = v6fix_register_net_sysctl(net, "net/v6fix", table,
+						   V6FIX_SYSCTL_NR);
+	if (!vn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void v6fix_sysctl_unregister(struct v6fix_net *vn)
+{
+	const struct ctl_table *table = vn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(vn->sysctl_hdr);
+	kfree(table);
+}

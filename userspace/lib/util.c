@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Error reporting and small parsers shared by every command (see util.h). */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void v6fix_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("v6fix: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void v6fix_invarg(const char *what, const char *arg)
+{
+	v6fix_err("invalid %s: \"%s\"", what, arg);
+	exit(V6FIX_EXIT_USAGE);
+}
+
+void v6fix_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("v6fix: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(V6FIX_EXIT_USAGE);
+}
+
+bool v6fix_matches(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+
+	return n > 0 && n <= strlen(word) && strncmp(arg, word, n) == 0;
+}
+
+int v6fix_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int v6fix_parse_duration_ms(const char *s, double unit_ms, double *out_ms)
+{
+	double v, scale = unit_ms;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v))
+		return -1;
+	if (!strcmp(end, "ms"))
+		scale = 1;
+	else if (!strcmp(end, "s"))
+		scale = 1000;
+	else if (*end)
+		return -1;
+	*out_ms = v * scale;
+	return 0;
+}
+
+#define E(x) [x] = #x
+static const char *const errno_names[] = {
+	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(EBADF), E(EAGAIN), E(ENOMEM),
+	E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(ENODEV), E(EINVAL),
+	E(ENFILE), E(EMFILE), E(ENOSPC), E(EPIPE), E(ERANGE), E(ENOSYS),
+	E(EPROTO), E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT),
+	E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EADDRINUSE),
+	E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ENETRESET),
+	E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN),
+	E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH),
+	E(EALREADY), E(EINPROGRESS), E(ECANCELED),
+};
+#undef E
+
+const char *v6fix_errno_name(int err)
+{
+	if (err < 0)
+		err = -err;
+	if ((size_t)err >= sizeof(errno_names) / sizeof(errno_names[0]))
+		return NULL;
+	return errno_names[err];
+}
