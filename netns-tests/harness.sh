@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of scripts/vm-run itself, run on the host; each boots a guest.
+# Usage: harness.sh KVER...   (default: every kernel with a build/KVER/v6fix.ko)
+source "$(dirname "$0")/lib.sh"
+
+require_root
+VMRUN=$TOP/scripts/vm-run
+kvers=("$@")
+if [ ${#kvers[@]} -eq 0 ]; then
+	for d in "$TOP"/build/*/v6fix.ko; do [ -e "$d" ] && kvers+=("$(basename "$(dirname "$d")")"); done
+fi
+[ ${#kvers[@]} -gt 0 ] || { log_test "harness: no kernel given or built" $ksft_skip; exit $ksft_skip; }
+
+# --- usage errors need no boot ----------------------------------------------------
+"$VMRUN" >/dev/null 2>&1
+[ $? = 2 ] || fail "no command: exit not 2"
+"$VMRUN" -k no-such-kernel -- true >/dev/null 2>&1
+[ $? = 2 ] || fail "unknown kernel: exit not 2"
+"$VMRUN" -t abc -- true >/dev/null 2>&1
+[ $? = 2 ] || fail "bad timeout: exit not 2"
+log_test "vm-run: bad usage exits 2 without booting"
+
+for k in "${kvers[@]}"; do
+	# --- status, working directory, writable /etc/netns, user namespaces --------
+	marker=build/vm/harness-$$-$RANDOM
+	defer rm -f "$TOP/$marker"
+	start=$(now_ms)
+	out=$("$VMRUN" -k "$k" -- sh -c "test \"\$PWD\" = '$TOP' || exit 10
+		mkdir -p /etc/netns/probe || exit 11
+		unshare -U -r true || exit 12
+		ip netns add hp && ip -n hp link set lo up || exit 13
+		uname -r > $marker || exit 14
+		exit 3" 2>&1)
+	rc=$?
+	took=$(($(now_ms) - start))
+	[ $rc = 3 ] || fail "exit status $rc, want 3 (10: cwd, 11: /etc/netns, 12: userns, 13: netns, 14: write)"
+	[ "$(cat "$TOP/$marker" 2>/dev/null)" = "$k" ] || fail "the guest did not run $k or could not write the project"
+	log_test "vm-run -k $k: exit 3 passes through; cwd, /etc/netns, userns ok (${took} ms)"
+
+	[ "$took" -lt 40000 ] || fail "boot + command + poweroff took ${took} ms"
+	log_test "vm-run -k $k: a whole run under 40 s under $(cat "$TOP"/build/vm/"$k"/accel.* 2>/dev/null || echo tcg)"
+
+	# --- a WARN in the guest fails the run and shows the trace -------------------
+	fixture=$TOP/build/$k/fixtures/v6fix_warn_fixture.ko
+	if [ -r "$fixture" ]; then
+		out=$("$VMRUN" -k "$k" -- insmod "$fixture" 2>&1)
+		rc=$?
+		[ $rc != 0 ] || fail "vm-run exited 0 after a WARN"
+		[[ $out == *"deliberate WARN"* ]] || fail "trace not shown"
+		[[ $out == *"vm-run: kernel trouble"* ]] || fail "no kernel-trouble report"
+		log_test "vm-run -k $k: a WARN in the guest fails the run (exit $rc) and shows it"
+	else
+		log_test "vm-run -k $k: WARN fixture not built (make fixtures)" $ksft_skip
+	fi
+done
+
+# --- timeout kills the guest -------------------------------------------------------
+start=$(now_ms)
+"$VMRUN" -k "${kvers[0]}" -t 25 -- sleep 600 >/dev/null 2>&1
+rc=$?
+took=$(($(now_ms) - start))
+[ $rc = 124 ] || fail "exit $rc after timeout, want 124"
+[ "$took" -lt 40000 ] || fail "timeout of 25 s took ${took} ms"
+log_test "vm-run -t 25: a hung command is killed ($took ms, exit $rc)"
+
+exit $EXIT_STATUS
