@@ -35,7 +35,7 @@ for k in "${kvers[@]}"; do
 		exit 3" 2>&1)
 	rc=$?
 	took=$(($(now_ms) - start))
-	[ $rc = 3 ] || fail "exit status $rc, want 3 (10: cwd, 11: /etc/netns, 12: userns, 13: netns, 14: write)"
+	[ $rc = 3 ] || { fail "exit status $rc, want 3 (10: cwd, 11: /etc/netns, 12: userns, 13: netns, 14: write)"; echo "$out" | tail -n 15; }
 	[ "$(cat "$TOP/$marker" 2>/dev/null)" = "$k" ] || fail "the guest did not run $k or could not write the project"
 	log_test "vm-run -k $k: exit 3 passes through; cwd, /etc/netns, userns ok (${took} ms)"
 
