@@ -22,6 +22,9 @@ static const struct {
 	const char *what;
 } cmds[] = {
 	{ "softerr", do_softerr, "TCP's reaction to ICMP soft errors in SYN-SENT (v6fix.ko)" },
+	{ "onlink", do_onlink, "the on-link assumption: gateway-less IPv6 default routes" },
+	{ "label", do_label, "the kernel's IPv6 address labels (source address selection)" },
+	{ "policy", do_policy, "getaddrinfo's destination address policy (gai.conf, RFC 6724)" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
 };
 

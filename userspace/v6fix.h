@@ -19,6 +19,9 @@ extern struct v6fix_opts v6fix_opts;
 bool v6fix_is_help(const char *arg);
 
 int do_softerr(int argc, char **argv);
+int do_onlink(int argc, char **argv);
+int do_label(int argc, char **argv);
+int do_policy(int argc, char **argv);
 int do_version(int argc, char **argv);
 
 #endif

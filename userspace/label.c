@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v6fix label: the kernel's address label table, which source address
+ * selection (RFC 6724 rule 6, "prefer matching label") reads, over
+ * RTM_{NEW,DEL,GET}ADDRLABEL. `reset` puts back exactly the table a new
+ * network namespace starts with (net/ipv6/addrlabel.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/rtnetlink.h>
+
+#include "extack.h"
+#include "prefix.h"
+#include "print.h"
+#include "rtnl.h"
+#include "util.h"
+#include "v6fix.h"
+
+/*
+ * The kernel's default table, in the order ip6addrlbl_net_init() inserts it:
+ * the kernel lists entries of equal length newest first, so inserting in
+ * this order gives back the very list (and dump order) of a new namespace.
+ */
+static const struct {
+	const char *prefix;
+	uint32_t label;
+} kernel_defaults[] = {
+	{ "::/0", 1 },
+	{ "fc00::/7", 5 },
+	{ "fec0::/10", 11 },
+	{ "2002::/16", 2 },
+	{ "3ffe::/16", 12 },
+	{ "2001::/32", 6 },
+	{ "2001:10::/28", 7 },
+	{ "::ffff:0:0/96", 4 },
+	{ "::/96", 3 },
+	{ "::1/128", 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: v6fix [-n NETNS] [-j] label show\n"
+		"       v6fix [-n NETNS] label add prefix PREFIX label LABEL [ dev IF ]\n"
+		"       v6fix [-n NETNS] label del prefix PREFIX [ dev IF ]\n"
+		"       v6fix [-n NETNS] label { flush | reset }\n"
+		"The kernel's IPv6 address labels (source address selection, RFC 6724).\n"
+		"  PREFIX  an IPv6 prefix such as 2001:db8::/32 (no bits beyond its length)\n"
+		"  LABEL   0-4294967294, decimal or 0x hex\n"
+		"  flush   delete every entry\n"
+		"  reset   the kernel's default table, as in a new namespace\n");
+}
+
+static int rtnl_fail(const char *what, int err)
+{
+	if (v6fix_extack[0])
+		v6fix_err("%s: %s: %s", what, strerror(-err), v6fix_extack);
+	else
+		v6fix_err("%s: %s", what, strerror(-err));
+	return 1;
+}
+
+static void parse_prefix(const char *s, struct v6fix_addrlabel *al)
+{
+	struct v6fix_prefix p;
+	const char *why;
+
+	if (v6fix_prefix_parse(s, V6FIX_PREFIX_ALLOW_BARE | V6FIX_PREFIX_ALLOW_V4, &p, &why))
+		v6fix_usage_error("invalid prefix \"%s\": %s", s, why);
+	al->prefix = p.addr;
+	al->prefixlen = (uint8_t)p.len;
+}
+
+static void print_entry(const struct v6fix_addrlabel *al)
+{
+	struct v6fix_prefix p = { .addr = al->prefix, .len = al->prefixlen };
+	char buf[V6FIX_PREFIX_STRLEN], name[IF_NAMESIZE];
+
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "prefix", "prefix %s", v6fix_prefix_str(&p, buf, sizeof(buf)));
+	if (al->ifindex) {
+		if (!if_indextoname(al->ifindex, name))
+			snprintf(name, sizeof(name), "if%u", al->ifindex);
+		print_string(PRINT_ANY, "dev", " dev %s", name);
+	}
+	print_uint(PRINT_ANY, "label", " label %llu\n", al->label);
+	print_close_object();
+}
+
+static int label_show(int argc, char **argv)
+{
+	struct v6fix_addrlabel *al;
+	struct v6fix_rtnl r;
+	size_t n;
+	int err;
+
+	if (argc > 0)
+		v6fix_usage_error("label show takes no arguments, got \"%s\"", argv[0]);
+	err = v6fix_rtnl_open(&r);
+	if (err)
+		return rtnl_fail("label show", err);
+	err = v6fix_rtnl_get_addrlabels(&r, &al, &n);
+	v6fix_rtnl_close(&r);
+	if (err)
+		return rtnl_fail("label show", err);
+	print_open_object(NULL);
+	print_open_array("labels");
+	for (size_t i = 0; i < n; i++)
+		print_entry(&al[i]);
+	print_close_array();
+	print_close_object();
+	print_end();
+	free(al);
+	return 0;
+}
+
+/* add and del: every value checked before the one request is sent. */
+static int label_modify(bool add, int argc, char **argv)
+{
+	const char *cmd = add ? "add" : "del";
+	struct v6fix_addrlabel al = { 0 };
+	bool have_prefix = false, have_label = false;
+	char buf[V6FIX_RTNL_REQ_SIZE], what[32];
+	struct v6fix_rtnl r;
+	int err;
+
+	for (; argc > 0; argc -= 2, argv += 2) {
+		if (argc < 2)
+			v6fix_usage_error("\"%s\" needs a value", argv[0]);
+		if (!strcmp(argv[0], "prefix")) {
+			if (have_prefix)
+				v6fix_usage_error("prefix given twice");
+			parse_prefix(argv[1], &al);
+			have_prefix = true;
+		} else if (add && !strcmp(argv[0], "label")) {
+			if (have_label)
+				v6fix_usage_error("label given twice");
+			if (v6fix_parse_addrlabel(argv[1], &al.label))
+				v6fix_invarg("label (0-4294967294)", argv[1]);
+			have_label = true;
+		} else if (!strcmp(argv[0], "dev")) {
+			if (al.ifindex)
+				v6fix_usage_error("dev given twice");
+			al.ifindex = if_nametoindex(argv[1]);
+			if (!al.ifindex)
+				v6fix_usage_error("invalid interface \"%s\": no such device", argv[1]);
+		} else {
+			v6fix_usage_error("unknown argument \"%s\" to label %s (try 'v6fix label help')",
+					  argv[0], cmd);
+		}
+	}
+	if (!have_prefix)
+		v6fix_usage_error("label %s needs prefix PREFIX", cmd);
+	if (add && !have_label)
+		v6fix_usage_error("label add needs label LABEL");
+
+	snprintf(what, sizeof(what), "label %s", cmd);
+	err = v6fix_rtnl_open(&r);
+	if (err)
+		return rtnl_fail(what, err);
+	/* The kernel wants IFAL_LABEL on delete too, and ignores its value. */
+	err = v6fix_rtnl_talk(&r, v6fix_rtnl_addrlabel_msg(buf,
+			      add ? RTM_NEWADDRLABEL : RTM_DELADDRLABEL,
+			      NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0), &al), NULL, NULL);
+	v6fix_rtnl_close(&r);
+	/* The kernel says ESRCH ("No such process") for a missing entry. */
+	if (err == -ESRCH && !add) {
+		v6fix_err("label del: no such entry (prefix and dev must match one in 'v6fix label show')");
+		return 1;
+	}
+	return err ? rtnl_fail(what, err) : 0;
+}
+
+/* Delete every entry; shared by flush and reset. */
+static int flush_all(struct v6fix_rtnl *r, const char *what)
+{
+	struct v6fix_addrlabel *al;
+	char buf[V6FIX_RTNL_REQ_SIZE];
+	size_t n;
+	int err;
+
+	err = v6fix_rtnl_get_addrlabels(r, &al, &n);
+	if (err)
+		return rtnl_fail(what, err);
+	for (size_t i = 0; i < n; i++) {
+		err = v6fix_rtnl_talk(r, v6fix_rtnl_addrlabel_msg(buf, RTM_DELADDRLABEL,
+								  NLM_F_ACK, &al[i]), NULL, NULL);
+		/* Gone already (a concurrent flush) is what we wanted. */
+		if (err && err != -ESRCH) {
+			free(al);
+			return rtnl_fail(what, err);
+		}
+	}
+	free(al);
+	return 0;
+}
+
+static int label_flush(bool reset, int argc, char **argv)
+{
+	const char *what = reset ? "label reset" : "label flush";
+	char buf[V6FIX_RTNL_REQ_SIZE];
+	struct v6fix_addrlabel defaults[sizeof(kernel_defaults) / sizeof(kernel_defaults[0])];
+	struct v6fix_rtnl r;
+	int err;
+
+	if (argc > 0)
+		v6fix_usage_error("%s takes no arguments, got \"%s\"", what, argv[0]);
+	memset(defaults, 0, sizeof(defaults));
+	for (size_t i = 0; reset && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		parse_prefix(kernel_defaults[i].prefix, &defaults[i]);
+		defaults[i].label = kernel_defaults[i].label;
+	}
+
+	err = v6fix_rtnl_open(&r);
+	if (err)
+		return rtnl_fail(what, err);
+	err = flush_all(&r, what);
+	for (size_t i = 0; !err && reset && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		err = v6fix_rtnl_talk(&r, v6fix_rtnl_addrlabel_msg(buf, RTM_NEWADDRLABEL,
+				      NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &defaults[i]),
+				      NULL, NULL);
+		if (err)
+			err = rtnl_fail(what, err);
+	}
+	v6fix_rtnl_close(&r);
+	return err ? 1 : 0;
+}
+
+int do_label(int argc, char **argv)
+{
+	if (argc < 1 || v6fix_is_help(argv[0])) {
+		usage(argc < 1 ? stderr : stdout);
+		return argc < 1 ? V6FIX_EXIT_USAGE : 0;
+	}
+	if (v6fix_matches(argv[0], "show") || v6fix_matches(argv[0], "list"))
+		return label_show(argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "add"))
+		return label_modify(true, argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "del") || v6fix_matches(argv[0], "delete"))
+		return label_modify(false, argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "flush"))
+		return label_flush(false, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "reset"))
+		return label_flush(true, argc - 1, argv + 1);
+	v6fix_usage_error("unknown label command \"%s\" (try 'v6fix label help')", argv[0]);
+}
