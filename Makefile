@@ -145,6 +145,7 @@ run: deps
 install: cli
 	install -D -m 0755 build/bin/v6fix $(DESTDIR)$(PREFIX)/sbin/v6fix
 	install -D -m 0644 userspace/v6fix.8 $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
+	install -D -m 0644 userspace/v6fix.rt_protos $(DESTDIR)/etc/iproute2/rt_protos.d/v6fix.conf
 	install -d $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/uapi
 	install -m 0644 Kbuild $(DESTDIR)/usr/src/v6fix-$(VERSION)/
 	install -m 0644 kmod/dkms.conf $(DESTDIR)/usr/src/v6fix-$(VERSION)/
@@ -153,6 +154,7 @@ install: cli
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/v6fix $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
+	rm -f $(DESTDIR)/etc/iproute2/rt_protos.d/v6fix.conf
 	rm -rf $(DESTDIR)/usr/src/v6fix-$(VERSION)
 
 clean:

@@ -203,6 +203,8 @@ static int onlink_on(int argc, char **argv)
 	struct state s;
 	int status = 0;
 
+	size_t shown = 0;
+
 	parse_args("on", argc, argv, true, false, &a);
 	if (load_state(&s, "onlink on"))
 		return 1;
@@ -220,6 +222,7 @@ static int onlink_on(int argc, char **argv)
 		if (a.ndevs ? !wanted(&a, l->ifindex) :
 		    (!(l->flags & IFF_UP) || (l->flags & IFF_LOOPBACK)))
 			continue;
+		shown++;
 		for (size_t j = 0; j < s.nroutes; j++) {
 			const struct v6fix_route *r = &s.routes[j];
 
@@ -274,6 +277,8 @@ static int onlink_on(int argc, char **argv)
 		print_close_object();
 	}
 	print_close_array();
+	if (!shown)
+		print_text("no up, non-loopback interface: nothing to do\n");
 	print_close_object();
 	print_end();
 	free_state(&s);
@@ -285,7 +290,7 @@ static int onlink_off(int argc, char **argv)
 {
 	struct onlink_args a;
 	struct state s;
-	int status = 0, kept = 0;
+	int status = 0, kept = 0, seen = 0;
 	char nbuf[IFNAMSIZ + 16];
 
 	parse_args("off", argc, argv, false, true, &a);
@@ -302,6 +307,7 @@ static int onlink_off(int argc, char **argv)
 
 		if (!v6fix_route_is_onlink_default(r) || !wanted(&a, r->oif))
 			continue;
+		seen++;
 		name = ifname(&s, r->oif, nbuf, sizeof(nbuf));
 		print_open_object(NULL);
 		print_string(PRINT_ANY, "ifname", "dev %s: ", name);
@@ -335,6 +341,8 @@ static int onlink_off(int argc, char **argv)
 		print_close_object();
 	}
 	print_close_array();
+	if (!seen)
+		print_text("no on-link default%s\n", a.ndevs ? " on these interfaces" : "");
 	print_uint(PRINT_JSON, "foreign_kept", NULL, (unsigned long long)kept);
 	print_close_object();
 	print_end();
@@ -355,7 +363,7 @@ static const struct v6fix_nd_parms *nd_for(const struct v6fix_nd_parms *p, size_
 static int onlink_show(int argc, char **argv)
 {
 	struct v6fix_nd_parms *nd = NULL;
-	size_t nnd = 0;
+	size_t nnd = 0, shown = 0;
 	struct state s;
 	int err;
 
@@ -383,6 +391,7 @@ static int onlink_show(int argc, char **argv)
 		/* What `on` would act on, and wherever an on-link default is. */
 		if (!nroutes && (!(l->flags & IFF_UP) || (l->flags & IFF_LOOPBACK)))
 			continue;
+		shown++;
 
 		print_open_object(NULL);
 		print_string(PRINT_ANY, "ifname", "dev %s", l->name);
@@ -428,6 +437,8 @@ static int onlink_show(int argc, char **argv)
 		print_close_object();
 	}
 	print_close_array();
+	if (!shown)
+		print_text("no up, non-loopback interface and no on-link default\n");
 	print_close_object();
 	print_end();
 	free(nd);

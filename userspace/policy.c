@@ -574,8 +574,10 @@ static void print_dest(const struct v6fix_rfc6724_dest *d, size_t pos,
 	if (d->has_source)
 		print_string(PRINT_ANY, "source", " source %-26s",
 			     addr_str(d->src_family, &d->src, s, sizeof(s)));
-	else
-		print_null(PRINT_ANY, "source", " source none (no route)    ");
+	else {
+		print_null(PRINT_JSON, "source", NULL);
+		print_text(" source %-26s", "none (no route)");
+	}
 	print_uint(PRINT_ANY, "precedence", " precedence %-3llu",
 		   v6fix_policy_lookup(pol->precedence, pol->nprecedence, &d->addr, 0));
 	print_uint(PRINT_ANY, "label", " label %llu",

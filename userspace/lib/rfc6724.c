@@ -214,9 +214,16 @@ int v6fix_rfc6724_compare(const struct v6fix_rfc6724_dest *a, const struct v6fix
 				    word(&b->addr, i) != word(&b->src, i))
 					break;
 			if (i < 4) {
-				abits = 32 * i + clz32(word(&a->addr, i) ^ word(&a->src, i));
-				bbits = 32 * i + clz32(word(&b->addr, i) ^ word(&b->src, i));
+				abits = clz32(word(&a->addr, i) ^ word(&a->src, i));
+				bbits = clz32(word(&b->addr, i) ^ word(&b->src, i));
 			}
+			/*
+			 * That orders pairs as their whole common prefix
+			 * lengths do, which are what a reader wants to see.
+			 */
+			DECIDE(9, v6fix_common_prefix_len(&a->addr, &a->src),
+			       v6fix_common_prefix_len(&b->addr, &b->src),
+			       abits > bbits, abits < bbits);
 		}
 		DECIDE(9, abits, bbits, abits > bbits, abits < bbits);
 	}

@@ -155,6 +155,17 @@ static void test_rule9_longest_prefix(void **state)
 	(void)state;
 	assert_first(dest("2001:db8:1::1", "2001:db8:1::2", 1), dest("2001:db8:2::1", "2001:db8:1::2", 0),
 		     glibc, 9);
+	/* The detail is the whole common prefix, not glibc's per-word count. */
+	{
+		struct v6fix_rfc6724_dest a = dest("2001:db8:1::99", "2001:db8:1::1", 1);
+		struct v6fix_rfc6724_dest b = dest("2001:db8:2::10", "2001:db8:1::1", 0);
+		struct v6fix_rfc6724_why w;
+
+		assert_true(v6fix_rfc6724_compare(&a, &b, glibc, &w) < 0);
+		assert_int_equal(w.rule, 9);
+		assert_int_equal(w.a, 120);
+		assert_int_equal(w.b, 46);
+	}
 	/* IPv4 inside the source's /24 beats one outside it. */
 	assert_first(dest("192.0.2.77", "192.0.2.1", 1), dest("198.51.100.1", "192.0.2.1", 0),
 		     glibc, 9);
