@@ -302,6 +302,13 @@ static int commit(struct v6fix_gaiconf *c, bool system)
 	if (g.netns && v6fix_gaiconf_is_blank(c)) {
 		if (unlink(g.edit) < 0 && errno != ENOENT)
 			err = -errno;
+		/* And the directory, if that was all it held (ip netns add makes none). */
+		if (!err) {
+			char dir[PATH_MAX];
+
+			snprintf(dir, sizeof(dir), NETNS_ETC "/%s", v6fix_opts.netns);
+			rmdir(dir);
+		}
 		removed = true;
 	} else if (g.netns) {
 		err = mkdir_netns_dir();
@@ -328,14 +335,16 @@ static int commit(struct v6fix_gaiconf *c, bool system)
 	} else if (written) {
 		print_text("wrote %s\n", g.edit);
 	} else {
-		/* A dry run: the would-be file on stdout, the reason on stderr. */
+		/* A dry run: stdout is exactly the would-be file; the rest on stderr. */
 		print_string(PRINT_ANY, "content", "%s", text);
-		fprintf(stderr, "v6fix: %s not changed; add --system to write it, "
-			"or use -n NETNS for a namespace\n", g.edit);
+		fprintf(stderr, "v6fix: %s not changed (it would prefer %s); add --system to "
+			"write it, or use -n NETNS for a namespace\n", g.edit,
+			preference(&t.policy));
 	}
-	print_string(PRINT_ANY, "prefers", "prefers %s", preference(&t.policy));
-	print_text(" for a global destination of each family%s\n", written || removed ? "" :
-		   " (once written)");
+	print_string(PRINT_JSON, "prefers", NULL, preference(&t.policy));
+	if (written || removed)
+		print_text("prefers %s for a global destination of each family\n",
+			   preference(&t.policy));
 	print_close_object();
 	print_end();
 	if (g.netns && !removed && !exists(SYSTEM_GAICONF))
