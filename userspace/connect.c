@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v6fix connect: reach HOST PORT the way a dual-stack client does and show
+ * every attempt with its timing: the classic sequential loop or Happy
+ * Eyeballs v2. getaddrinfo() runs here, after main() entered -n NETNS, so
+ * that namespace's /etc/netns/NETNS/hosts and gai.conf apply.
+ */
+#include <math.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attempt.h"
+#include "he.h"
+#include "print.h"
+#include "util.h"
+#include "v6fix.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
+		"                                     [ -4 | -6 ] [ --timeout S ] [ -j ] HOST PORT\n"
+		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
+		"               turn until one succeeds (the default)\n"
+		"  --algo he    Happy Eyeballs v2 (RFC 8305): families interleaved, the next\n"
+		"               attempt after the Connection Attempt Delay or at once when one\n"
+		"               fails; the first to connect wins, the others are closed\n"
+		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
+		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
+		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
+		"  --timeout S  bound the whole run (default: none); an attempt still running\n"
+		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
+		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt.\n"
+		"Exit status: 0 when an attempt connected, 1 when none did.\n");
+}
+
+struct connect_opts {
+	bool he;
+	double delay_ms;
+	bool delay_set;
+	int family;
+	double timeout_ms;
+	const char *host, *port;
+};
+
+static void parse(int argc, char **argv, struct connect_opts *o)
+{
+	const char *pos[2];
+	int npos = 0;
+
+	o->he = false;
+	o->delay_ms = HE_DEFAULT_DELAY_MS;
+	o->delay_set = false;
+	o->family = AF_UNSPEC;
+	o->timeout_ms = INFINITY;
+
+	for (; argc > 0; argc--, argv++) {
+		const char *a = argv[0];
+
+		if (!strcmp(a, "--algo")) {
+			if (argc < 2)
+				v6fix_usage_error("--algo needs seq or he");
+			argc--, argv++;
+			if (!strcmp(argv[0], "seq"))
+				o->he = false;
+			else if (!strcmp(argv[0], "he"))
+				o->he = true;
+			else
+				v6fix_invarg("--algo (seq or he)", argv[0]);
+		} else if (!strcmp(a, "--delay")) {
+			if (argc < 2)
+				v6fix_usage_error("--delay needs a duration in ms");
+			argc--, argv++;
+			if (v6fix_parse_duration_ms(argv[0], 1, &o->delay_ms) || o->delay_ms > 3600e3)
+				v6fix_invarg("--delay", argv[0]);
+			o->delay_set = true;
+		} else if (!strcmp(a, "--timeout")) {
+			if (argc < 2)
+				v6fix_usage_error("--timeout needs a duration in seconds");
+			argc--, argv++;
+			if (v6fix_parse_duration_ms(argv[0], 1000, &o->timeout_ms) ||
+			    o->timeout_ms <= 0 || o->timeout_ms > 86400e3)
+				v6fix_invarg("--timeout", argv[0]);
+		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
+			int f = a[1] == '4' ? AF_INET : AF_INET6;
+
+			if (o->family != AF_UNSPEC && o->family != f)
+				v6fix_usage_error("-4 and -6 exclude each other");
+			o->family = f;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			/* Global -j is parsed by main; this one may follow the object. */
+			v6fix_opts.json = true;
+			print_init(true, stdout);
+		} else if (!strcmp(a, "--")) {
+			for (argc--, argv++; argc > 0; argc--, argv++) {
+				if (npos == 2)
+					v6fix_usage_error("unexpected argument \"%s\"", argv[0]);
+				pos[npos++] = argv[0];
+			}
+			break;
+		} else if (a[0] == '-' && a[1]) {
+			v6fix_usage_error("connect: unknown option \"%s\" (try 'v6fix connect help')", a);
+		} else {
+			if (npos == 2)
+				v6fix_usage_error("unexpected argument \"%s\"", a);
+			pos[npos++] = a;
+		}
+	}
+	if (npos < 2)
+		v6fix_usage_error("connect needs HOST and PORT (try 'v6fix connect help')");
+	if (o->delay_set && !o->he)
+		v6fix_usage_error("--delay applies to --algo he only");
+	if (!*pos[0])
+		v6fix_invarg("HOST", pos[0]);
+	{
+		uint32_t port;
+
+		if (v6fix_parse_u32(pos[1], 65535, &port) || port == 0)
+			v6fix_invarg("PORT (1-65535)", pos[1]);
+	}
+	o->host = pos[0];
+	o->port = pos[1];
+	o->delay_ms = he_clamp_delay(o->delay_ms);
+}
+
+static void print_result(const struct v6fix_target *t, const struct he *h)
+{
+	char buf[32];
+
+	print_open_object(NULL);
+	print_open_array("attempts");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct he_attempt *a = &h->att[i];
+
+		if (a->state == HE_PENDING)
+			continue;
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "family", "attempt %-5s", v6fix_family_name(t[i].family));
+		print_string(PRINT_ANY, "address", " %s", t[i].text);
+		print_float(PRINT_ANY, "start_ms", " start %.1f ms", 1, a->start_ms);
+		print_float(PRINT_ANY, "end_ms", " end %.1f ms", 1, a->end_ms);
+		print_string(PRINT_ANY, "result", " %s\n", v6fix_result_name(a->err, buf, sizeof(buf)));
+		print_close_object();
+	}
+	print_close_array();
+	if (h->winner >= 0) {
+		const struct v6fix_target *w = &t[h->winner];
+
+		print_open_object("winner");
+		print_string(PRINT_ANY, "family", "winner %s", v6fix_family_name(w->family));
+		print_string(PRINT_ANY, "address", " %s", w->text);
+		print_close_object();
+	} else {
+		print_null(PRINT_ANY, "winner", "no winner");
+	}
+	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, h->end_ms);
+	print_close_object();
+	print_end();
+}
+
+int do_connect(int argc, char **argv)
+{
+	struct v6fix_target *t = NULL;
+	struct he_attempt *att;
+	struct connect_opts o;
+	struct he h;
+	size_t n = 0;
+	int err;
+
+	if (argc > 0 && v6fix_is_help(argv[0])) {
+		usage(stdout);
+		return 0;
+	}
+	parse(argc, argv, &o);
+
+	err = v6fix_resolve(o.host, o.port, o.family, &t, &n);
+	if (err || n == 0) {
+		v6fix_err("%s: %s", o.host, err ? gai_strerror(err) : "no usable address");
+		free(t);
+		t = NULL;
+		n = 0;
+	}
+	if (o.he)
+		v6fix_targets_interleave(t, n);
+
+	att = calloc(n ? n : 1, sizeof(*att));
+	if (!att) {
+		v6fix_err("out of memory");
+		free(t);
+		return 1;
+	}
+	if (n == 0)
+		he_init(&h, att, 0, -1, INFINITY), he_next(&h, 0);
+	else if (o.he)
+		v6fix_connect_he(t, n, o.delay_ms, o.timeout_ms, &h, att);
+	else
+		v6fix_connect_seq(t, n, o.timeout_ms, &h, att);
+
+	print_result(t, &h);
+	err = h.winner >= 0 ? 0 : 1;
+	free(att);
+	free(t);
+	return err;
+}
