@@ -50,8 +50,12 @@ trap __on_signal INT TERM
 # --- namespaces ------------------------------------------------------------------
 # setup_ns VAR...: create one namespace per VAR, named v6fix-VAR-<random>,
 # store the name in $VAR, and delete it (and its /etc/netns entry) at exit.
+__ETC_NETNS_EXISTED=
+[ -d /etc/netns ] && __ETC_NETNS_EXISTED=1
 setup_ns() {
 	local var name
+	# /etc/netns is ours to remove at exit only if it did not exist before.
+	[ -n "$__ETC_NETNS_EXISTED" ] || defer rmdir /etc/netns
 	for var in "$@"; do
 		name=v6fix-${var}-$(mktemp -u XXXXXX)
 		ip netns add "$name" || return 1
