@@ -10,15 +10,21 @@
 
 #include "util.h"
 
+__attribute__((format(printf, 1, 0)))
+static void verr(const char *fmt, va_list ap)
+{
+	fputs("v6fix: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void v6fix_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("v6fix: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void v6fix_invarg(const char *what, const char *arg)
@@ -31,11 +37,9 @@ void v6fix_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("v6fix: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(V6FIX_EXIT_USAGE);
 }
 
