@@ -42,7 +42,8 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-vm run install uninstall clean help
+	check-host check-host-asan check-vm fuzz fuzz-smoke fuzz-build run install \
+	uninstall clean help
 .DEFAULT_GOAL := all
 
 all: cli modules
@@ -52,7 +53,8 @@ help:
 	@echo 'make check        install what is missing, build, run every test'
 	@echo 'make run          install what is missing, build, run the main job'
 	@echo 'make check-unit   cmocka unit tests    make check-asan  the same under ASan+UBSan'
-	@echo 'make check-host   namespace tests on this host'
+	@echo 'make check-host   namespace tests on this host (check-host-asan: CLI under ASan+UBSan)'
+	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, DKMS sources'
 
@@ -77,6 +79,40 @@ $(BUILD)/tests/%: userspace/tests/%.c $(BUILD)/lib/libv6fix.a $(wildcard userspa
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iuserspace $(LDFLAGS) -o $@ $< $(BUILD)/lib/libv6fix.a \
 		$(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# --- fuzzing --------------------------------------------------------------------
+# Each userspace/fuzz/fuzz_*.c is a libFuzzer target linked with the lib built
+# by clang with coverage and ASan+UBSan (build/fuzz). Committed seeds are in
+# userspace/fuzz/corpus/TARGET/; what a run adds goes to build/fuzz/corpus/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g $(filter-out -O2 -g $(SANFLAGS),$(CFLAGS)) $(FUZZ_SAN)
+FUZZ_SRCS := $(sort $(wildcard userspace/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRCS:userspace/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:userspace/%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h) kmod/uapi/v6fix.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libv6fix.a: $(FUZZ_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: userspace/fuzz/fuzz_%.c userspace/fuzz/fuzz.h build/fuzz/libv6fix.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libv6fix.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS) build/bin/v6fix
+
+# The CLI's argument parsers exit(2) and touch the system, so they are fuzzed
+# by exec (userspace/fuzz/argv-fuzz.py, ASan build, isolated namespaces).
+fuzz: fuzz-build
+	@$(MAKE) --no-print-directory SAN=1 cli
+	@userspace/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@$(MAKE) --no-print-directory SAN=1 cli
+	@userspace/fuzz/run 10 $(FUZZ_TARGETS)
 
 # --- the module, once per kernel ------------------------------------------------
 # Kbuild before 6.13 writes objects next to the sources, so each kernel
@@ -112,8 +148,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: all tests fixtures
-	@$(MAKE) --no-print-directory SAN=1 tests
+check-all: all tests fixtures fuzz-build
+	@$(MAKE) --no-print-directory SAN=1 tests cli
 	@scripts/check $(KVERS)
 
 check-unit: tests
@@ -125,6 +161,11 @@ check-asan:
 
 check-host: cli
 	@netns-tests/run host
+
+# The host tests again with the CLI built with ASan+UBSan: any report fails.
+check-host-asan:
+	@$(MAKE) --no-print-directory SAN=1 cli
+	@netns-tests/run-sanitized host
 
 check-vm: all fixtures
 	@netns-tests/run harness $(KVERS)

@@ -226,6 +226,7 @@ static int run(struct dl *d, int watch)
 	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);
 	int fd = mnl_socket_get_fd(d->nl);
 	unsigned int portid = mnl_socket_get_portid(d->nl);
+	int ret = 0;
 
 	if (!buf)
 		return 1;
@@ -258,10 +259,11 @@ static int run(struct dl *d, int watch)
 			if (errno == EINTR)
 				continue;
 			v6fix_err("delayline: poll: %s", strerror(errno));
-			return 1;
+			ret = 1;
+			break;
 		}
 		if (watch >= 0 && pfd[1].revents)
-			return 0;
+			break;
 		if (!pfd[0].revents)
 			continue;
 		for (;;) {
@@ -275,6 +277,8 @@ static int run(struct dl *d, int watch)
 			mnl_cb_run(buf, (size_t)r, 0, portid, packet_cb, d);
 		}
 	}
+	free(buf);	/* LeakSanitizer (host-asan) reports it otherwise */
+	return ret;
 }
 
 int do_delayline(int argc, char **argv)

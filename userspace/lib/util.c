@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Error reporting and small parsers shared by every command (see util.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -10,11 +11,29 @@
 
 #include "util.h"
 
+/*
+ * One line, whatever the user typed: a message quotes arguments, and an
+ * argument may hold a newline or other control bytes (found by
+ * userspace/fuzz/argv-fuzz.py), so those are written as \xNN.
+ */
 __attribute__((format(printf, 1, 0)))
 static void verr(const char *fmt, va_list ap)
 {
+	char buf[1024];
+	int n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		buf[0] = '\0';
 	fputs("v6fix: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	if (n >= (int)sizeof(buf))
+		fputs("...", stderr);
 	fputc('\n', stderr);
 }
 
@@ -55,7 +74,8 @@ int v6fix_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull skips any leading white space, then takes a sign. */
+	if (!s || !isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -70,7 +90,11 @@ int v6fix_parse_duration_ms(const char *s, double unit_ms, double *out_ms)
 	double v, scale = unit_ms;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/*
+	 * strtod skips any leading white space ("\n-90" was -90: found by
+	 * fuzz_util) and reads "inf", hex, exponents: a digit or '.' first.
+	 */
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.') || strpbrk(s, "xX"))
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
@@ -81,6 +105,8 @@ int v6fix_parse_duration_ms(const char *s, double unit_ms, double *out_ms)
 	else if (!strcmp(end, "s"))
 		scale = 1000;
 	else if (*end)
+		return -1;
+	if (!isfinite(v * scale))	/* 1e308s */
 		return -1;
 	*out_ms = v * scale;
 	return 0;

@@ -13,6 +13,7 @@ static void test_parse_u32(void **state)
 {
 	static const char *const bad[] = {
 		"", "-1", "+1", " 1", "1 ", "1x", "0x10", "4294967296", "99999999999999999999", "abc",
+		"\t1", "\n-0", "\v7",	/* strtoull skips white space (fuzz_util) */
 	};
 	uint32_t v;
 
@@ -31,7 +32,9 @@ static void test_parse_u32(void **state)
 
 static void test_parse_duration(void **state)
 {
-	static const char *const bad[] = { "", "-5", "ms", "5 ms", "5m", "5sec", "nan", "inf", "1e999" };
+	static const char *const bad[] = { "", "-5", "ms", "5 ms", "5m", "5sec", "nan", "inf", "1e999",
+		"\n-90", "\t5", " -1s", "1e308s", "0x10",	/* found by fuzz_util */
+	};
 	double ms;
 
 	(void)state;

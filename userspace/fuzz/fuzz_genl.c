@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Replies of the v6fix generic netlink family as libnl hands them to
+ * v6fix_genl_parse_config(), and the policy names the CLI accepts.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "genl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct v6fix_config cfg;
+	struct nlmsghdr *nlh;
+	char *s;
+	int p;
+
+	s = fuzz_strdup(data, size);
+	if (s) {
+		p = v6fix_policy_parse(s);
+		if (p >= 0 && (!v6fix_policy_name((uint32_t)p) ||
+			       strcmp(v6fix_policy_name((uint32_t)p), s)))
+			abort();
+		free(s);
+	}
+	nlh = fuzz_nlmsg(data, size);
+	if (!nlh)
+		return 0;
+	if (v6fix_genl_parse_config(nlh, &cfg) == 0 &&
+	    !memchr(cfg.version, '\0', sizeof(cfg.version)))
+		abort();
+	free(nlh);
+	return 0;
+}
