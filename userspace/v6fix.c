@@ -26,6 +26,7 @@ static const struct {
 	{ "label", do_label, "the kernel's IPv6 address labels (source address selection)" },
 	{ "policy", do_policy, "getaddrinfo's destination address policy (gai.conf, RFC 6724)" },
 	{ "connect", do_connect, "reach HOST PORT like a dual-stack client (seq, Happy Eyeballs)" },
+	{ "predict", do_predict, "what the timing model predicts for a fault, policy and client" },
 	{ "serve", do_serve, "a dual-stack TCP listener for tests" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
