@@ -7,6 +7,7 @@
  * to /etc/gai.conf unless --system is given. `explain` shows the order
  * getaddrinfo returns and, for each neighbouring pair, the rule that decided.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -628,6 +629,9 @@ static int policy_explain(int argc, char **argv)
 	port = argc > 1 ? argv[1] : NULL;
 	if (!*host)
 		v6fix_invarg("host", host);
+	/* glibc takes a numeric service modulo 65536 ("65536" is port 0). */
+	if (port && isdigit((unsigned char)*port) && v6fix_parse_u32(port, 65535, &(uint32_t){ 0 }))
+		v6fix_invarg("port", port);
 
 	locate(&g);
 	if (load(g.read, &c, &found))
