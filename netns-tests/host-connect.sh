@@ -231,10 +231,13 @@ test_cleanup() {
 			echo "$CLIENT $ROUTER $SERVER $TOPO_SERVER_PID $TOPO_DELAY_PID" >"$2"
 			while :; do sleep 0.05; done' _ "$TOP" "$out" 2>/dev/null &
 		pid=$!
-		if ! wait_for 5 test -s "$out"; then
-			fail "child did not set up"
+		# Generous: under QEMU's TCG a setup can take seconds.
+		if ! wait_for 30 test -s "$out"; then
+			fail "child did not set up within 30 s"
 			log_test "cleanup after SIG$sig"
 			kill -KILL "$pid"
+			wait "$pid" 2>/dev/null
+			rm -f "$out"
 			continue
 		fi
 		read -r c r s spid dpid <"$out"

@@ -71,22 +71,22 @@ __topo_suffix() {
 # topo_setup [DELAY_MS]
 topo_setup() {
 	local delay=${1:-0} sfx try
+	CLIENT= ROUTER= SERVER=
 	for try in 1 2 3 4 5; do
 		sfx=$(__topo_suffix)
-		CLIENT=v6fix-client-$sfx ROUTER=v6fix-router-$sfx SERVER=v6fix-server-$sfx
-		ip -batch - 2>/dev/null <<-EOF && break
-			netns add $CLIENT
-			netns add $ROUTER
-			netns add $SERVER
-		EOF
-		# A name was taken: remove what this attempt made, try again.
-		ip netns del "$CLIENT" 2>/dev/null
-		ip netns del "$ROUTER" 2>/dev/null
-		ip netns del "$SERVER" 2>/dev/null
-		CLIENT= ROUTER= SERVER=
+		[ -e "/run/netns/v6fix-client-$sfx" ] || [ -e "/run/netns/v6fix-router-$sfx" ] ||
+			[ -e "/run/netns/v6fix-server-$sfx" ] || break
+		sfx=
 	done
-	[ -n "$CLIENT" ] || { echo "topo: cannot create namespaces" >&2; return 1; }
-	defer __topo_remove "$CLIENT" "$ROUTER" "$SERVER"
+	[ -n "$sfx" ] || { echo "topo: no free namespace names" >&2; return 1; }
+	# Removed at exit even if only some of them could be made.
+	defer __topo_remove "v6fix-client-$sfx" "v6fix-router-$sfx" "v6fix-server-$sfx"
+	ip -batch - <<-EOF || { echo "topo: cannot create namespaces" >&2; return 1; }
+		netns add v6fix-client-$sfx
+		netns add v6fix-router-$sfx
+		netns add v6fix-server-$sfx
+	EOF
+	CLIENT=v6fix-client-$sfx ROUTER=v6fix-router-$sfx SERVER=v6fix-server-$sfx
 	NS_LIST+=("$CLIENT" "$ROUTER" "$SERVER")
 
 	# Addresses are added nodad: usable at once, no DAD wait.

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,16 +123,19 @@ long v6fix_connect_seq(const struct v6fix_target *t, size_t n, double timeout_ms
 		       struct he *h, struct he_attempt *att)
 {
 	double t0 = v6fix_now_ms();
+	bool first = true;
 
 	he_init(h, att, n, -1, timeout_ms);
 	for (;;) {
-		double now = v6fix_now_ms() - t0;
+		/* Times count from the first attempt's start: that is 0.0. */
+		double now = first ? 0 : v6fix_now_ms() - t0;
 		struct he_step st = he_next(h, now);
 		const struct v6fix_target *x;
 		int fd, err = 0;
 
 		if (st.action == HE_DONE)
 			break;
+		first = false;
 		if (st.action != HE_START)
 			continue;	/* sequential: cannot wait with none running */
 		x = &t[st.index];
@@ -175,6 +179,7 @@ long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 	int *fds = malloc((n ? n : 1) * sizeof(*fds));
 	double t0 = v6fix_now_ms();
+	bool first = true;
 
 	he_init(h, att, n, delay_ms, timeout_ms);
 	if (!pfd || !idx || !fds) {
@@ -188,12 +193,13 @@ long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 		fds[i] = -1;
 
 	for (;;) {
-		double now = v6fix_now_ms() - t0;
+		double now = first ? 0 : v6fix_now_ms() - t0;
 		struct he_step st = he_next(h, now);
 		struct timespec ts, *tsp = NULL;
 		size_t np = 0;
 		int r;
 
+		first = false;
 		if (st.action == HE_DONE)
 			break;
 		if (st.action == HE_START) {
