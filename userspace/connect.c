@@ -30,7 +30,8 @@ static void usage(FILE *f)
 		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
 		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
 		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
-		"  --timeout S  bound the whole run (default: none); an attempt still running\n"
+		"  --timeout S  bound the run from the first attempt's start (name resolution\n"
+		"               is not counted; default: no bound); an attempt still running\n"
 		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
 		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt.\n"
 		"Exit status: 0 when an attempt connected, 1 when none did.\n");
