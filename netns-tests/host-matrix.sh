@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The matrix runner end to end on the host kernel (no VM, no module): a
+# small fault set, every output file, and cells that agree with what the
+# host kernel does and with the model's prediction.
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd jq python3 nft
+[ -x "$V6FIX" ] || { log_test "host-matrix: build $V6FIX first" $ksft_skip; exit $ksft_skip; }
+
+out=$(mktemp -d)
+defer rm -rf "$out"
+"$TOP/scripts/fallback-matrix" --no-vm --runs 3 --clients "seq he" \
+	--faults "healthy icmp6_unreach:0 no_v6_listener v4_unreach:1" --out "$out" >"$out/log" 2>&1
+check_err $? "fallback-matrix failed: $(tail -n 5 "$out/log")"
+for f in matrix.md matrix.json matrix.csv matrix.svg matrix.png; do
+	[ -s "$out/$f" ] || fail "$f missing or empty"
+done
+log_test "matrix: runs and writes md, json, csv, svg, png"
+
+J=$out/matrix.json
+# cell FAULT CODE CLIENT JQ: the filter holds for that cell.
+cell() {
+	jq -e --arg f "$1" --arg c "$2" --arg cl "$3" \
+		"[.cells[] | select(.fault == \$f and .code == \$c and .client == \$cl)] |
+		 length == 1 and (.[0] | $4)" "$J" >/dev/null
+	check_err $? "$1 $2 $3: $4 ($(jq -c --arg f "$1" --arg c "$2" --arg cl "$3" \
+		'.cells[] | select(.fault == $f and .code == $c and .client == $cl)' "$J"))"
+}
+[ "$(jq '.cells | length' "$J")" = 8 ] || fail "want 8 cells (4 faults x 2 clients)"
+cell healthy - seq '.winner == "inet6" and .ok_runs == 3 and .median_ms < 1000'
+cell icmp6_unreach 0 seq '.winner == "inet" and .v6_result == "ENETUNREACH"'
+cell icmp6_unreach 0 he '.winner == "inet" and .v6_result == "ENETUNREACH"'
+cell no_v6_listener - seq '.winner == "inet" and .v6_result == "ECONNREFUSED"'
+cell v4_unreach 1 seq '.winner == null and .v6_result == "EHOSTUNREACH"'
+log_test "matrix: winners and errnos match the host kernel"
+
+# The prediction is the model's, and the measurement sits near it (20 ms
+# RTT cells: within 500 ms whatever the machine's load).
+jq -e '[.cells[] | .predicted_ms != null and (.deviation_ms | fabs) < 500] | all' "$J" >/dev/null
+check_err $? "a cell is far from its prediction: $(jq -c '[.cells[] | [.fault, .client, .deviation_ms]]' "$J")"
+jq -e '[.cells[] | .min_ms <= .median_ms and .median_ms <= .max_ms and .runs == 3] | all' "$J" >/dev/null
+check_err $? "median outside min-max or runs != 3"
+grep -q '^| icmp6_unreach 0 | stock | seq |' "$out/matrix.md"
+check_err $? "matrix.md lacks the detail row"
+log_test "matrix: predictions beside measurements, median within min-max"
+
+exit $EXIT_STATUS
