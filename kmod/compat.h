@@ -32,4 +32,16 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * 6.7 let a genetlink multicast group require CAP_NET_ADMIN (in the user
+ * namespace that owns the network namespace) to subscribe; Debian's 6.1
+ * has the backport. Without it, anyone may listen.
+ */
+#include <net/genetlink.h>
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define V6FIX_MCAST_CAP_NET_ADMIN GENL_MCAST_CAP_NET_ADMIN
+#else
+#define V6FIX_MCAST_CAP_NET_ADMIN 0
+#endif
+
 #endif /* _V6FIX_COMPAT_H */

@@ -10,10 +10,14 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "v6fix.h"
 
-/* GET takes no attributes: an all-unspec policy rejects any it is given. */
-static const struct nla_policy v6fix_get_config_policy[V6FIX_A_MAX + 1] = {
+/*
+ * GET_CONFIG and the stats commands take no attributes: an all-unspec
+ * policy rejects any it is given.
+ */
+static const struct nla_policy v6fix_no_attrs_policy[V6FIX_A_MAX + 1] = {
 };
 
 static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
@@ -22,7 +26,6 @@ static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
 	[V6FIX_A_BSD_RETRIES] = NLA_POLICY_MAX(NLA_U32, V6FIX_BSD_RETRIES_MAX),
 };
 
-static struct genl_family v6fix_genl_family;
 
 static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
 {
@@ -91,12 +94,51 @@ static int v6fix_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int v6fix_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + v6fix_stats_size(),
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &v6fix_genl_family, 0,
+				V6FIX_CMD_GET_STATS);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err_free;
+	}
+	ret = -EMSGSIZE;
+	if (nla_put_u32(msg, V6FIX_A_NETNS_INUM, net->ns.inum))
+		goto err_free;
+	ret = v6fix_stats_fill(msg, v6fix_pernet(net));
+	if (ret)
+		goto err_free;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int v6fix_reset_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	v6fix_stats_reset(v6fix_pernet(genl_info_net(info)));
+	return 0;
+}
+
 static const struct genl_ops v6fix_genl_ops[] = {
 	{
 		.cmd = V6FIX_CMD_GET_CONFIG,
 		.doit = v6fix_get_config,
-		.policy = v6fix_get_config_policy,
-		.maxattr = ARRAY_SIZE(v6fix_get_config_policy) - 1,
+		.policy = v6fix_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
 	},
 	{
 		.cmd = V6FIX_CMD_SET_CONFIG,
@@ -105,15 +147,41 @@ static const struct genl_ops v6fix_genl_ops[] = {
 		.maxattr = ARRAY_SIZE(v6fix_set_config_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = V6FIX_CMD_GET_STATS,
+		.doit = v6fix_get_stats,
+		.policy = v6fix_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
+	},
+	{
+		.cmd = V6FIX_CMD_RESET_STATS,
+		.doit = v6fix_reset_stats,
+		.policy = v6fix_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family v6fix_genl_family __ro_after_init = {
+/*
+ * Events name connections (addresses, ports) of the namespace: listening
+ * needs CAP_NET_ADMIN over it, where the kernel can check (compat.h).
+ */
+static const struct genl_multicast_group v6fix_mcgrps[] = {
+	[V6FIX_MCGRP_EVENTS] = {
+		.name = V6FIX_MCGRP_EVENTS_NAME,
+		.flags = V6FIX_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family v6fix_genl_family __ro_after_init = {
 	.name = V6FIX_GENL_NAME,
 	.version = V6FIX_GENL_VERSION,
 	.module = THIS_MODULE,
 	.netnsok = true,
 	.ops = v6fix_genl_ops,
 	.n_ops = ARRAY_SIZE(v6fix_genl_ops),
+	.mcgrps = v6fix_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(v6fix_mcgrps),
 	/* Every command validates strictly. */
 	.resv_start_op = V6FIX_CMD_MAX + 1,
 };

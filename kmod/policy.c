@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The soft-error policies: their names, and the defaults a new namespace
- * starts with (module parameters).
+ * The soft-error policies: their names, the defaults a new namespace starts
+ * with (module parameters), which ICMP errors are soft, and the decision.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <net/icmp.h>
 
 #include "v6fix.h"
 
@@ -89,3 +92,105 @@ module_param_cb(default_bsd_retries, &v6fix_param_retries_ops,
 		&v6fix_default_bsd_retries, 0644);
 MODULE_PARM_DESC(default_bsd_retries,
 		 "SYN retransmissions after which the bsd policy aborts, for new namespaces (default 3)");
+
+/*
+ * The soft errors: RFC 1122 4.2.3.9 for ICMP (Destination Unreachable net,
+ * host and source-route-failed; Time Exceeded; Parameter Problem) and the
+ * codes icmpv6_err_convert() calls non-fatal for ICMPv6 (Destination
+ * Unreachable no-route, beyond-scope, address-unreachable; Time Exceeded).
+ * Everything else is hard and never touched. The index in this table is the
+ * error's slot in the counters.
+ */
+static const struct {
+	u8 type, code;
+} v6fix_soft[V6FIX_FAMILY_NR][V6FIX_SLOT_NR] = {
+	[V6FIX_INET6] = {
+		{ ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE },
+		{ ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR },
+		{ ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH },
+		{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT },
+		{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME },
+	},
+	[V6FIX_INET] = {
+		{ ICMP_DEST_UNREACH, ICMP_NET_UNREACH },
+		{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
+		{ ICMP_DEST_UNREACH, ICMP_SR_FAILED },
+		{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+		{ ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME },
+		{ ICMP_PARAMETERPROB, 0 },	/* pointer indicates the error */
+		{ ICMP_PARAMETERPROB, 1 },	/* required option missing */
+		{ ICMP_PARAMETERPROB, 2 },	/* bad length */
+	},
+};
+
+static const int v6fix_soft_nr[V6FIX_FAMILY_NR] = {
+	[V6FIX_INET6] = 5,
+	[V6FIX_INET] = 8,
+};
+
+int v6fix_slot_count(enum v6fix_family family)
+{
+	return v6fix_soft_nr[family];
+}
+
+void v6fix_slot_type_code(enum v6fix_family family, int slot, u8 *type, u8 *code)
+{
+	*type = v6fix_soft[family][slot].type;
+	*code = v6fix_soft[family][slot].code;
+}
+
+/*
+ * Returns the counters slot of a soft error and sets *@err to the errno the
+ * stack would report for it (the same conversion tcp_v4_err() and
+ * tcp_v6_err() use); -1 for a hard error or anything else.
+ */
+int v6fix_soft_slot(enum v6fix_family family, u8 type, u8 code, int *err)
+{
+	int i;
+
+	for (i = 0; i < v6fix_soft_nr[family]; i++)
+		if (v6fix_soft[family][i].type == type &&
+		    v6fix_soft[family][i].code == code)
+			break;
+	if (i == v6fix_soft_nr[family])
+		return -1;
+
+	if (family == V6FIX_INET6) {
+		icmpv6_err_convert(type, code, err);
+	} else if (type == ICMP_DEST_UNREACH) {
+		*err = icmp_err_convert[code].errno;
+	} else if (type == ICMP_TIME_EXCEEDED) {
+		*err = EHOSTUNREACH;
+	} else {
+		*err = EPROTO;
+	}
+	return i;
+}
+
+/*
+ * The decision for a soft error that passed every check (SYN-SENT, quoted
+ * sequence number == ISN), given the policy in force, how many times the
+ * SYN was retransmitted so far and whether connect() or another system call
+ * holds the socket lock at this moment.
+ */
+enum v6fix_action v6fix_policy_decide(int policy, int bsd_retries,
+				      unsigned int syn_retrans, bool owned)
+{
+	switch (policy) {
+	case V6FIX_POLICY_HARD:
+		break;
+	case V6FIX_POLICY_BSD:
+		/*
+		 * 4.4BSD tcp_notify(): abort once more than N retransmissions
+		 * went unanswered; until then only remember the error.
+		 */
+		if (syn_retrans > (unsigned int)bsd_retries)
+			break;
+		fallthrough;
+	case V6FIX_POLICY_RFC1122:
+		return V6FIX_ACTION_SUPPRESSED;
+	default:
+		return V6FIX_ACTION_PASSED;
+	}
+	return owned ? V6FIX_ACTION_DEFERRED_ABORT : V6FIX_ACTION_ABORTED;
+}

@@ -37,6 +37,29 @@
  * The same settings are visible and writable as the per-namespace sysctls
  * net.v6fix.softerr_policy (IPv6), net.v6fix.softerr_policy_v4 (IPv4) and
  * net.v6fix.softerr_bsd_retries; both are views of one state.
+ *
+ * V6FIX_CMD_GET_STATS
+ *   Request: no attributes.
+ *   Reply (V6FIX_CMD_GET_STATS):
+ *     V6FIX_A_NETNS_INUM     u32: the namespace that answered
+ *     V6FIX_A_STATS          nest of V6FIX_STATS_ENTRY nests, one per
+ *                            (family, ICMP type, code, action) whose count
+ *                            is not zero; each holds enum v6fix_stat_attr.
+ *   The counters count soft errors only (hard ones are never touched): one
+ *   count per ICMP or ICMPv6 soft error that quotes a TCP segment, under
+ *   the action v6fix took (enum v6fix_action). An error whose abort was
+ *   deferred is counted once, when the deferred work has decided.
+ *
+ * V6FIX_CMD_RESET_STATS                                 (GENL_UNS_ADMIN_PERM)
+ *   Request: no attributes. Sets the namespace's counters to zero.
+ *
+ * Multicast group V6FIX_MCGRP_EVENTS_NAME ("events")     (CAP_NET_ADMIN)
+ *   One V6FIX_CMD_EVENT message per counted decision, sent in the namespace
+ *   of the connection, with the attributes of enum v6fix_event_attr that
+ *   are known (addresses and ports are missing for malformed errors, the
+ *   SYN retransmission count when no SYN-SENT socket was found).
+ *   Subscribing needs CAP_NET_ADMIN over the namespace on kernels that
+ *   support the check (Linux 6.7 and stable backports).
  */
 #ifndef _UAPI_V6FIX_H
 #define _UAPI_V6FIX_H
@@ -71,6 +94,9 @@ enum v6fix_cmd {
 	V6FIX_CMD_UNSPEC,
 	V6FIX_CMD_GET_CONFIG,
 	V6FIX_CMD_SET_CONFIG,
+	V6FIX_CMD_GET_STATS,
+	V6FIX_CMD_RESET_STATS,
+	V6FIX_CMD_EVENT,	/* notification only, on V6FIX_MCGRP_EVENTS_NAME */
 	__V6FIX_CMD_MAX
 };
 #define V6FIX_CMD_MAX		(__V6FIX_CMD_MAX - 1)
@@ -82,8 +108,86 @@ enum v6fix_attr {
 	V6FIX_A_POLICY_INET6,
 	V6FIX_A_POLICY_INET,
 	V6FIX_A_BSD_RETRIES,
+	V6FIX_A_STATS,		/* nest of V6FIX_STATS_ENTRY */
 	__V6FIX_A_MAX
 };
 #define V6FIX_A_MAX		(__V6FIX_A_MAX - 1)
+
+#define V6FIX_MCGRP_EVENTS_NAME	"events"
+
+/**
+ * enum v6fix_action - what v6fix did with one soft error
+ * @V6FIX_ACTION_PASSED: left to the stock kernel (policy pass, or a
+ *	deferred abort that could not be queued).
+ * @V6FIX_ACTION_ABORTED: the connection attempt was aborted at once with
+ *	the error's errno; the error was consumed.
+ * @V6FIX_ACTION_DEFERRED_ABORT: the socket was owned by the user when the
+ *	error came; the attempt was aborted when the lock was released.
+ * @V6FIX_ACTION_SUPPRESSED: not aborted; the error was stored as the
+ *	socket's soft error (reported instead of ETIMEDOUT) and consumed.
+ * @V6FIX_ACTION_IGNORED_SPOOFED: a SYN-SENT socket was found but the quoted
+ *	sequence number was not its ISN (RFC 5927), or the error failed the
+ *	socket's minimum hop limit / TTL. Dropped, except under
+ *	V6FIX_POLICY_PASS (the stock kernel also accepts ISN + 1).
+ * @V6FIX_ACTION_IGNORED_NOT_SYN_SENT: the socket was in another state;
+ *	left to the stock kernel.
+ * @V6FIX_ACTION_IGNORED_NO_SOCKET: no connection matches the quoted segment;
+ *	left to the stock kernel.
+ * @V6FIX_ACTION_IGNORED_MALFORMED: bad checksum, truncated or fragmented
+ *	quote: left to the stock kernel, which drops or ignores it.
+ */
+enum v6fix_action {
+	V6FIX_ACTION_PASSED,
+	V6FIX_ACTION_ABORTED,
+	V6FIX_ACTION_DEFERRED_ABORT,
+	V6FIX_ACTION_SUPPRESSED,
+	V6FIX_ACTION_IGNORED_SPOOFED,
+	V6FIX_ACTION_IGNORED_NOT_SYN_SENT,
+	V6FIX_ACTION_IGNORED_NO_SOCKET,
+	V6FIX_ACTION_IGNORED_MALFORMED,
+	__V6FIX_ACTION_MAX
+};
+#define V6FIX_ACTION_MAX	(__V6FIX_ACTION_MAX - 1)
+
+/* The attribute type of each entry inside V6FIX_A_STATS. */
+#define V6FIX_STATS_ENTRY	1
+
+/* Inside a V6FIX_STATS_ENTRY nest. */
+enum v6fix_stat_attr {
+	V6FIX_STAT_A_UNSPEC,
+	V6FIX_STAT_A_PAD,
+	V6FIX_STAT_A_FAMILY,	/* u8: AF_INET (ICMP) or AF_INET6 (ICMPv6) */
+	V6FIX_STAT_A_ICMP_TYPE,	/* u8 */
+	V6FIX_STAT_A_ICMP_CODE,	/* u8 */
+	V6FIX_STAT_A_ACTION,	/* u32: enum v6fix_action */
+	V6FIX_STAT_A_COUNT,	/* u64 */
+	__V6FIX_STAT_A_MAX
+};
+#define V6FIX_STAT_A_MAX	(__V6FIX_STAT_A_MAX - 1)
+
+/*
+ * Attributes of a V6FIX_CMD_EVENT message. Addresses are in network byte
+ * order, 4 bytes for AF_INET and 16 for AF_INET6; ports in host order.
+ */
+enum v6fix_event_attr {
+	V6FIX_EV_A_UNSPEC,
+	V6FIX_EV_A_PAD,
+	V6FIX_EV_A_TIMESTAMP_NS,	/* u64: CLOCK_MONOTONIC when the error came */
+	V6FIX_EV_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
+	V6FIX_EV_A_ICMP_TYPE,		/* u8 */
+	V6FIX_EV_A_ICMP_CODE,		/* u8 */
+	V6FIX_EV_A_ICMP_SOURCE,		/* binary: the sender of the error */
+	V6FIX_EV_A_SADDR,		/* binary: the connection's local address */
+	V6FIX_EV_A_DADDR,		/* binary: the connection's remote address */
+	V6FIX_EV_A_SPORT,		/* u16: local port */
+	V6FIX_EV_A_DPORT,		/* u16: remote port */
+	V6FIX_EV_A_ERRNO,		/* u32: the error's errno (positive) */
+	V6FIX_EV_A_POLICY,		/* u32: enum v6fix_policy in force */
+	V6FIX_EV_A_ACTION,		/* u32: enum v6fix_action */
+	V6FIX_EV_A_SYN_RETRANS,		/* u32: SYN retransmissions so far */
+	V6FIX_EV_A_DELAY_NS,		/* u64: deferred decisions: error to decision */
+	__V6FIX_EV_A_MAX
+};
+#define V6FIX_EV_A_MAX		(__V6FIX_EV_A_MAX - 1)
 
 #endif /* _UAPI_V6FIX_H */

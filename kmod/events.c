@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "events" multicast group: one V6FIX_CMD_EVENT per decision, sent in
+ * the namespace of the connection (uapi/v6fix.h). Built only when someone
+ * listens; from the hook, in softirq context, hence the gfp argument.
+ */
+#include <linux/socket.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "v6fix.h"
+
+static size_t v6fix_event_size(void)
+{
+	return nla_total_size_64bit(sizeof(u64)) * 2 +	/* timestamp, delay */
+	       nla_total_size(sizeof(u8)) * 3 +		/* family, type, code */
+	       nla_total_size(sizeof(struct in6_addr)) * 3 +
+	       nla_total_size(sizeof(u16)) * 2 +
+	       nla_total_size(sizeof(u32)) * 4;		/* errno .. retrans */
+}
+
+static int v6fix_event_fill(struct sk_buff *skb, const struct v6fix_event *ev)
+{
+	bool v6 = ev->family == V6FIX_INET6;
+	int alen = v6 ? sizeof(struct in6_addr) : sizeof(__be32);
+
+	if (nla_put_u64_64bit(skb, V6FIX_EV_A_TIMESTAMP_NS, ev->tstamp_ns,
+			      V6FIX_EV_A_PAD) ||
+	    nla_put_u8(skb, V6FIX_EV_A_FAMILY, v6 ? AF_INET6 : AF_INET) ||
+	    nla_put_u8(skb, V6FIX_EV_A_ICMP_TYPE, ev->type) ||
+	    nla_put_u8(skb, V6FIX_EV_A_ICMP_CODE, ev->code) ||
+	    nla_put(skb, V6FIX_EV_A_ICMP_SOURCE, alen, &ev->icmp_src) ||
+	    nla_put_u32(skb, V6FIX_EV_A_ERRNO, ev->err) ||
+	    nla_put_u32(skb, V6FIX_EV_A_POLICY, ev->policy) ||
+	    nla_put_u32(skb, V6FIX_EV_A_ACTION, ev->action))
+		return -EMSGSIZE;
+	if (ev->has_conn &&
+	    (nla_put(skb, V6FIX_EV_A_SADDR, alen, &ev->saddr) ||
+	     nla_put(skb, V6FIX_EV_A_DADDR, alen, &ev->daddr) ||
+	     nla_put_u16(skb, V6FIX_EV_A_SPORT, ntohs(ev->sport)) ||
+	     nla_put_u16(skb, V6FIX_EV_A_DPORT, ntohs(ev->dport))))
+		return -EMSGSIZE;
+	if (ev->has_retrans &&
+	    nla_put_u32(skb, V6FIX_EV_A_SYN_RETRANS, ev->syn_retrans))
+		return -EMSGSIZE;
+	/* Only decisions of the deferred work have a delay. */
+	if (ev->delay_ns &&
+	    nla_put_u64_64bit(skb, V6FIX_EV_A_DELAY_NS, ev->delay_ns,
+			      V6FIX_EV_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+void v6fix_event_notify(struct net *net, const struct v6fix_event *ev, gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&v6fix_genl_family, net, V6FIX_MCGRP_EVENTS))
+		return;
+
+	skb = genlmsg_new(v6fix_event_size(), gfp);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &v6fix_genl_family, 0, V6FIX_CMD_EVENT);
+	if (!hdr || v6fix_event_fill(skb, ev)) {
+		/* The size above is exact: this does not happen. */
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	/* Listeners that cannot keep up lose events (ENOBUFS on their socket). */
+	genlmsg_multicast_netns(&v6fix_genl_family, net, skb, 0,
+				V6FIX_MCGRP_EVENTS, gfp);
+}
