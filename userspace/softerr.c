@@ -3,10 +3,12 @@
  * v6fix softerr: the soft-error policy of v6fix.ko in this namespace, over
  * its generic netlink family.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "extack.h"
 #include "genl.h"
@@ -21,12 +23,16 @@ static void usage(FILE *f)
 		"       v6fix [-n NETNS] softerr set [ family { inet | inet6 } ] policy POLICY\n"
 		"                                    [ retries N ]\n"
 		"       v6fix [-n NETNS] softerr set retries N\n"
+		"       v6fix [-n NETNS] [-j] softerr stats [ reset ]\n"
+		"       v6fix [-n NETNS] [-j] softerr monitor\n"
 		"POLICY := { pass | hard | rfc1122 | bsd }\n"
 		"  pass     count only; the stock kernel decides\n"
 		"  hard     abort SYN-SENT at once on a soft error, even while connect() holds the lock\n"
 		"  rfc1122  never abort on a soft error; report it when the SYN retries run out\n"
 		"  bsd      abort on a soft error after more than N SYN retransmissions (default 3)\n"
-		"Without 'family', 'set' changes inet6 (ICMPv6).\n");
+		"Without 'family', 'set' changes inet6 (ICMPv6).\n"
+		"stats: soft errors seen, by family, ICMP type/code and action; 'reset' zeroes them.\n"
+		"monitor: one line per decision, as it happens (needs CAP_NET_ADMIN).\n");
 }
 
 /* One line for errors from the family, with the kernel's own words. */
@@ -128,6 +134,198 @@ static int softerr_set(int argc, char **argv)
 	return err ? genl_fail("softerr set", err) : 0;
 }
 
+/* The soft errors' names, as nft and tcpdump call them. */
+static const char *icmp_name(uint8_t family, uint8_t type, uint8_t code)
+{
+	static const char *const du6[] = {
+		"no-route", "admin-prohibited", "beyond-scope", "addr-unreachable",
+		"port-unreachable", "policy-fail", "reject-route",
+	};
+	static const char *const du4[] = {
+		"net-unreachable", "host-unreachable", "prot-unreachable",
+		"port-unreachable", "frag-needed", "source-route-failed",
+	};
+
+	if (family == AF_INET6) {
+		if (type == 1 && code < sizeof(du6) / sizeof(du6[0]))
+			return du6[code];
+		if (type == 3)
+			return code == 0 ? "hop-limit-exceeded" : "frag-time-exceeded";
+	} else {
+		if (type == 3 && code < sizeof(du4) / sizeof(du4[0]))
+			return du4[code];
+		if (type == 11)
+			return code == 0 ? "ttl-exceeded" : "frag-time-exceeded";
+		if (type == 12)
+			return "parameter-problem";
+	}
+	return "?";
+}
+
+static const char *family_name(uint8_t family)
+{
+	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+static int softerr_stats(int argc, char **argv)
+{
+	struct v6fix_stats *st;
+	struct v6fix_genl *g = NULL;
+	bool reset = false;
+	size_t i;
+	int err;
+
+	if (argc > 0) {
+		if (!v6fix_matches(argv[0], "reset"))
+			v6fix_usage_error("unknown softerr stats argument \"%s\"", argv[0]);
+		if (argc > 1)
+			v6fix_usage_error("softerr stats reset takes no arguments, got \"%s\"",
+					  argv[1]);
+		reset = true;
+	}
+	err = v6fix_genl_open(&g);
+	if (err)
+		return genl_fail("softerr stats", err);
+	if (reset) {
+		err = v6fix_genl_reset_stats(g);
+		v6fix_genl_close(g);
+		return err ? genl_fail("softerr stats reset", err) : 0;
+	}
+
+	st = malloc(sizeof(*st));
+	if (!st) {
+		v6fix_genl_close(g);
+		return genl_fail("softerr stats", -ENOMEM);
+	}
+	err = v6fix_genl_get_stats(g, st);
+	v6fix_genl_close(g);
+	if (err) {
+		free(st);
+		return genl_fail("softerr stats", err);
+	}
+
+	/*
+	 * Text: one line per ICMP type/code, its actions after it (the
+	 * module sends them grouped so). JSON: one flat object per counter.
+	 */
+	print_open_object(NULL);
+	print_uint(PRINT_JSON, "netns_inode", NULL, st->netns_inum);
+	print_open_array("stats");
+	for (i = 0; i < st->n; i++) {
+		const struct v6fix_stat *e = &st->entry[i];
+		const struct v6fix_stat *prev = i ? &st->entry[i - 1] : NULL;
+		const char *action = v6fix_action_name(e->action);
+		bool same = prev && prev->family == e->family &&
+			    prev->icmp_type == e->icmp_type &&
+			    prev->icmp_code == e->icmp_code;
+
+		if (!print_is_json() && !same)
+			print_text("%s%s type %u code %u (%s):", i ? "\n" : "",
+				   family_name(e->family), e->icmp_type, e->icmp_code,
+				   icmp_name(e->family, e->icmp_type, e->icmp_code));
+		print_open_object(NULL);
+		print_string(PRINT_JSON, "family", NULL, family_name(e->family));
+		print_uint(PRINT_JSON, "icmp_type", NULL, e->icmp_type);
+		print_uint(PRINT_JSON, "icmp_code", NULL, e->icmp_code);
+		if (action) {
+			print_string(PRINT_ANY, "action", " %s", action);
+		} else {
+			/* A newer module's action: show its number. */
+			print_uint(PRINT_ANY, "action", " action-%llu", e->action);
+		}
+		print_uint(PRINT_ANY, "count", " %llu", e->count);
+		print_close_object();
+	}
+	print_close_array();
+	if (!print_is_json())
+		print_text(st->n ? "\n" : "no soft errors seen\n");
+	print_close_object();
+	print_end();
+	free(st);
+	return 0;
+}
+
+static void print_addr(const char *key, const char *fmt, uint8_t family,
+		       const uint8_t *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, buf, sizeof(buf));
+	print_string(PRINT_ANY, key, fmt, buf);
+}
+
+static int print_event(const struct v6fix_event_msg *ev, void *arg)
+{
+	const char *errname = v6fix_errno_name((int)ev->err);
+	const char *policy = v6fix_policy_name(ev->policy);
+	const char *action = v6fix_action_name(ev->action);
+	bool v6 = ev->family == AF_INET6;
+
+	(void)arg;
+	print_open_object(NULL);
+	print_uint(PRINT_JSON, "timestamp_ns", NULL, ev->timestamp_ns);
+	print_float(PRINT_FP, NULL, "%.6f ", 6, (double)ev->timestamp_ns / 1e9);
+	print_string(PRINT_ANY, "family", "%s", family_name(ev->family));
+	if (ev->has_conn) {
+		print_addr("saddr", v6 ? " [%s]" : " %s", ev->family, ev->saddr);
+		print_uint(PRINT_ANY, "sport", ":%llu", ev->sport);
+		print_addr("daddr", v6 ? " > [%s]" : " > %s", ev->family, ev->daddr);
+		print_uint(PRINT_ANY, "dport", ":%llu", ev->dport);
+	}
+	print_uint(PRINT_ANY, "icmp_type", " type %llu", ev->icmp_type);
+	print_uint(PRINT_ANY, "icmp_code", " code %llu", ev->icmp_code);
+	print_string(PRINT_FP, NULL, " (%s)", icmp_name(ev->family, ev->icmp_type,
+							 ev->icmp_code));
+	print_addr("icmp_source", " from %s", ev->family, ev->icmp_source);
+	if (errname)
+		print_string(PRINT_ANY, "errno", " %s", errname);
+	else
+		print_uint(PRINT_ANY, "errno", " errno %llu", ev->err);
+	if (ev->has_retrans)
+		print_uint(PRINT_ANY, "syn_retrans", " syn-retrans %llu", ev->syn_retrans);
+	if (policy)
+		print_string(PRINT_ANY, "policy", " policy %s", policy);
+	else
+		print_uint(PRINT_ANY, "policy", " policy %llu", ev->policy);
+	if (action)
+		print_string(PRINT_ANY, "action", " %s", action);
+	else
+		print_uint(PRINT_ANY, "action", " action-%llu", ev->action);
+	if (ev->has_delay) {
+		print_uint(PRINT_JSON, "delay_ns", NULL, ev->delay_ns);
+		print_float(PRINT_FP, NULL, " after %.3f ms", 3, (double)ev->delay_ns / 1e6);
+	}
+	print_text("\n");
+	print_close_object();
+	print_end();
+	return 0;
+}
+
+static void events_lost(void *arg)
+{
+	(void)arg;
+	v6fix_err("softerr monitor: events lost (receive buffer full)");
+}
+
+static int softerr_monitor(int argc, char **argv)
+{
+	struct v6fix_genl *g = NULL;
+	int err;
+
+	if (argc > 0)
+		v6fix_usage_error("softerr monitor takes no arguments, got \"%s\"", argv[0]);
+	err = v6fix_genl_open(&g);
+	if (err)
+		return genl_fail("softerr monitor", err);
+	err = v6fix_genl_monitor(g, print_event, events_lost, NULL);
+	v6fix_genl_close(g);
+	if (err == -EPERM) {
+		v6fix_err("softerr monitor: joining the events group needs CAP_NET_ADMIN");
+		return 1;
+	}
+	return err ? genl_fail("softerr monitor", err) : 0;
+}
+
 int do_softerr(int argc, char **argv)
 {
 	if (argc < 1 || v6fix_is_help(argv[0])) {
@@ -138,6 +336,10 @@ int do_softerr(int argc, char **argv)
 		return softerr_show(argc - 1, argv + 1);
 	if (v6fix_matches(argv[0], "set"))
 		return softerr_set(argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "stats"))
+		return softerr_stats(argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "monitor"))
+		return softerr_monitor(argc - 1, argv + 1);
 	v6fix_usage_error("unknown softerr command \"%s\" (try 'v6fix softerr help')", argv[0]);
 }
 

@@ -235,3 +235,254 @@ int v6fix_genl_set_config(struct v6fix_genl *g, const struct v6fix_config_set *s
 	}
 	return transact(g, msg, NULL, NULL);
 }
+
+static const char *const action_names[] = {
+	[V6FIX_ACTION_PASSED] = "passed",
+	[V6FIX_ACTION_ABORTED] = "aborted",
+	[V6FIX_ACTION_DEFERRED_ABORT] = "deferred-abort",
+	[V6FIX_ACTION_SUPPRESSED] = "suppressed",
+	[V6FIX_ACTION_IGNORED_SPOOFED] = "ignored-spoofed",
+	[V6FIX_ACTION_IGNORED_NOT_SYN_SENT] = "ignored-not-syn-sent",
+	[V6FIX_ACTION_IGNORED_NO_SOCKET] = "ignored-no-socket",
+	[V6FIX_ACTION_IGNORED_MALFORMED] = "ignored-malformed",
+};
+
+const char *v6fix_action_name(uint32_t action)
+{
+	return action <= V6FIX_ACTION_MAX ? action_names[action] : NULL;
+}
+
+static bool family_ok(uint8_t family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* One V6FIX_STATS_ENTRY nest; unknown attributes inside are skipped. */
+static int parse_stat(struct nlattr *nest, struct v6fix_stat *e)
+{
+	struct nlattr *tb[V6FIX_STAT_A_MAX + 1];
+	static struct nla_policy pol[V6FIX_STAT_A_MAX + 1] = {
+		[V6FIX_STAT_A_FAMILY] = { .type = NLA_U8 },
+		[V6FIX_STAT_A_ICMP_TYPE] = { .type = NLA_U8 },
+		[V6FIX_STAT_A_ICMP_CODE] = { .type = NLA_U8 },
+		[V6FIX_STAT_A_ACTION] = { .type = NLA_U32 },
+		[V6FIX_STAT_A_COUNT] = { .type = NLA_U64 },
+	};
+
+	if (nla_parse_nested(tb, V6FIX_STAT_A_MAX, nest, pol) < 0)
+		return -EBADMSG;
+	if (!tb[V6FIX_STAT_A_FAMILY] || !tb[V6FIX_STAT_A_ICMP_TYPE] ||
+	    !tb[V6FIX_STAT_A_ICMP_CODE] || !tb[V6FIX_STAT_A_ACTION] ||
+	    !tb[V6FIX_STAT_A_COUNT])
+		return -EBADMSG;
+	e->family = nla_get_u8(tb[V6FIX_STAT_A_FAMILY]);
+	e->icmp_type = nla_get_u8(tb[V6FIX_STAT_A_ICMP_TYPE]);
+	e->icmp_code = nla_get_u8(tb[V6FIX_STAT_A_ICMP_CODE]);
+	e->action = nla_get_u32(tb[V6FIX_STAT_A_ACTION]);
+	e->count = nla_get_u64(tb[V6FIX_STAT_A_COUNT]);
+	if (!family_ok(e->family))
+		return -EBADMSG;
+	return 0;
+}
+
+int v6fix_genl_parse_stats(struct nlmsghdr *nlh, struct v6fix_stats *st)
+{
+	struct nlattr *tb[V6FIX_A_MAX + 1], *pos;
+	static struct nla_policy pol[V6FIX_A_MAX + 1] = {
+		[V6FIX_A_NETNS_INUM] = { .type = NLA_U32 },
+		[V6FIX_A_STATS] = { .type = NLA_NESTED },
+	};
+	int rem, ret;
+
+	st->n = 0;
+	st->netns_inum = 0;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    genlmsg_parse(nlh, 0, tb, V6FIX_A_MAX, pol) < 0)
+		return -EBADMSG;
+	if (!tb[V6FIX_A_NETNS_INUM])
+		return -EBADMSG;
+	st->netns_inum = nla_get_u32(tb[V6FIX_A_NETNS_INUM]);
+	/* The module always sends the nest; without it there is nothing. */
+	if (!tb[V6FIX_A_STATS])
+		return 0;
+	nla_for_each_nested(pos, tb[V6FIX_A_STATS], rem) {
+		if (nla_type(pos) != V6FIX_STATS_ENTRY)
+			continue;
+		if (st->n == V6FIX_STATS_MAX)
+			return -EMSGSIZE;
+		ret = parse_stat(pos, &st->entry[st->n]);
+		if (ret)
+			return ret;
+		st->n++;
+	}
+	return 0;
+}
+
+static int parse_stats_cb(struct nlmsghdr *nlh, void *arg)
+{
+	return v6fix_genl_parse_stats(nlh, arg);
+}
+
+int v6fix_genl_get_stats(struct v6fix_genl *g, struct v6fix_stats *st)
+{
+	struct nl_msg *msg = new_request(g, V6FIX_CMD_GET_STATS);
+
+	if (!msg)
+		return -ENOMEM;
+	st->n = 0;
+	return transact(g, msg, parse_stats_cb, st);
+}
+
+int v6fix_genl_reset_stats(struct v6fix_genl *g)
+{
+	struct nl_msg *msg = new_request(g, V6FIX_CMD_RESET_STATS);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(g, msg, NULL, NULL);
+}
+
+/* An address attribute: as long as the family's addresses. */
+static int get_addr(struct nlattr *a, uint8_t family, uint8_t *out)
+{
+	int len = family == AF_INET6 ? 16 : 4;
+
+	if (nla_len(a) != len)
+		return -EBADMSG;
+	memset(out, 0, 16);
+	memcpy(out, nla_data(a), len);
+	return 0;
+}
+
+int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
+{
+	struct nlattr *tb[V6FIX_EV_A_MAX + 1];
+	static struct nla_policy pol[V6FIX_EV_A_MAX + 1] = {
+		[V6FIX_EV_A_TIMESTAMP_NS] = { .type = NLA_U64 },
+		[V6FIX_EV_A_FAMILY] = { .type = NLA_U8 },
+		[V6FIX_EV_A_ICMP_TYPE] = { .type = NLA_U8 },
+		[V6FIX_EV_A_ICMP_CODE] = { .type = NLA_U8 },
+		[V6FIX_EV_A_SPORT] = { .type = NLA_U16 },
+		[V6FIX_EV_A_DPORT] = { .type = NLA_U16 },
+		[V6FIX_EV_A_ERRNO] = { .type = NLA_U32 },
+		[V6FIX_EV_A_POLICY] = { .type = NLA_U32 },
+		[V6FIX_EV_A_ACTION] = { .type = NLA_U32 },
+		[V6FIX_EV_A_SYN_RETRANS] = { .type = NLA_U32 },
+		[V6FIX_EV_A_DELAY_NS] = { .type = NLA_U64 },
+	};
+
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    genlmsg_parse(nlh, 0, tb, V6FIX_EV_A_MAX, pol) < 0)
+		return -EBADMSG;
+	if (!tb[V6FIX_EV_A_TIMESTAMP_NS] || !tb[V6FIX_EV_A_FAMILY] ||
+	    !tb[V6FIX_EV_A_ICMP_TYPE] || !tb[V6FIX_EV_A_ICMP_CODE] ||
+	    !tb[V6FIX_EV_A_ICMP_SOURCE] || !tb[V6FIX_EV_A_ERRNO] ||
+	    !tb[V6FIX_EV_A_POLICY] || !tb[V6FIX_EV_A_ACTION])
+		return -EBADMSG;
+	ev->timestamp_ns = nla_get_u64(tb[V6FIX_EV_A_TIMESTAMP_NS]);
+	ev->family = nla_get_u8(tb[V6FIX_EV_A_FAMILY]);
+	if (!family_ok(ev->family))
+		return -EBADMSG;
+	ev->icmp_type = nla_get_u8(tb[V6FIX_EV_A_ICMP_TYPE]);
+	ev->icmp_code = nla_get_u8(tb[V6FIX_EV_A_ICMP_CODE]);
+	if (get_addr(tb[V6FIX_EV_A_ICMP_SOURCE], ev->family, ev->icmp_source))
+		return -EBADMSG;
+	ev->err = nla_get_u32(tb[V6FIX_EV_A_ERRNO]);
+	ev->policy = nla_get_u32(tb[V6FIX_EV_A_POLICY]);
+	ev->action = nla_get_u32(tb[V6FIX_EV_A_ACTION]);
+
+	if (tb[V6FIX_EV_A_SADDR] || tb[V6FIX_EV_A_DADDR] ||
+	    tb[V6FIX_EV_A_SPORT] || tb[V6FIX_EV_A_DPORT]) {
+		if (!tb[V6FIX_EV_A_SADDR] || !tb[V6FIX_EV_A_DADDR] ||
+		    !tb[V6FIX_EV_A_SPORT] || !tb[V6FIX_EV_A_DPORT] ||
+		    get_addr(tb[V6FIX_EV_A_SADDR], ev->family, ev->saddr) ||
+		    get_addr(tb[V6FIX_EV_A_DADDR], ev->family, ev->daddr))
+			return -EBADMSG;
+		ev->sport = nla_get_u16(tb[V6FIX_EV_A_SPORT]);
+		ev->dport = nla_get_u16(tb[V6FIX_EV_A_DPORT]);
+		ev->has_conn = true;
+	}
+	if (tb[V6FIX_EV_A_SYN_RETRANS]) {
+		ev->syn_retrans = nla_get_u32(tb[V6FIX_EV_A_SYN_RETRANS]);
+		ev->has_retrans = true;
+	}
+	if (tb[V6FIX_EV_A_DELAY_NS]) {
+		ev->delay_ns = nla_get_u64(tb[V6FIX_EV_A_DELAY_NS]);
+		ev->has_delay = true;
+	}
+	return 0;
+}
+
+struct monitor {
+	int (*cb)(const struct v6fix_event_msg *ev, void *arg);
+	void *arg;
+	int ret;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct monitor *m = arg;
+	struct v6fix_event_msg ev;
+	struct genlmsghdr *gh;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NL_SKIP;
+	gh = nlmsg_data(nlh);
+	/* Newer modules may send other notifications: not ours to show. */
+	if (gh->cmd != V6FIX_CMD_EVENT || v6fix_genl_parse_event(nlh, &ev))
+		return NL_SKIP;
+	m->ret = m->cb(&ev, m->arg);
+	return m->ret ? NL_STOP : NL_OK;
+}
+
+/* Notifications carry sequence number 0: nothing to check. */
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int v6fix_genl_monitor(struct v6fix_genl *g,
+		       int (*cb)(const struct v6fix_event_msg *ev, void *arg),
+		       void (*lost)(void *arg), void *arg)
+{
+	struct monitor m = { .cb = cb, .arg = arg };
+	struct nl_cb *ncb;
+	int grp, ret;
+
+	v6fix_extack[0] = '\0';
+	grp = genl_ctrl_resolve_grp(g->sk, V6FIX_GENL_NAME, V6FIX_MCGRP_EVENTS_NAME);
+	if (grp < 0)
+		return -ENOENT;
+	/* Directly, for the errno: EPERM without CAP_NET_ADMIN. */
+	if (setsockopt(nl_socket_get_fd(g->sk), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &grp, sizeof(grp)) < 0)
+		return -errno;
+	nl_socket_set_buffer_size(g->sk, 1 << 20, 0);
+
+	ncb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!ncb)
+		return -ENOMEM;
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
+	for (;;) {
+		ret = nl_recvmsgs(g->sk, ncb);
+		if (m.ret)
+			break;
+		if (ret == -NLE_NOMEM) {
+			/* ENOBUFS: the kernel dropped events for us. */
+			if (lost)
+				lost(arg);
+			continue;
+		}
+		if (ret < 0) {
+			m.ret = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(ncb);
+	return m.ret;
+}

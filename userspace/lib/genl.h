@@ -48,4 +48,64 @@ int v6fix_genl_parse_config(struct nlmsghdr *nlh, struct v6fix_config *cfg);
 const char *v6fix_policy_name(uint32_t policy);
 int v6fix_policy_parse(const char *name);
 
+/* "passed", "aborted", "deferred-abort", ... or NULL. */
+const char *v6fix_action_name(uint32_t action);
+
+/* One counter of V6FIX_CMD_GET_STATS. */
+struct v6fix_stat {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t icmp_type, icmp_code;
+	uint32_t action;	/* enum v6fix_action */
+	uint64_t count;
+};
+
+/* Room for every counter the module has (2 families x 8 x 8) and then some. */
+#define V6FIX_STATS_MAX 256
+
+struct v6fix_stats {
+	uint32_t netns_inum;
+	size_t n;
+	struct v6fix_stat entry[V6FIX_STATS_MAX];
+};
+
+int v6fix_genl_get_stats(struct v6fix_genl *g, struct v6fix_stats *st);
+/* Needs CAP_NET_ADMIN over the namespace. */
+int v6fix_genl_reset_stats(struct v6fix_genl *g);
+
+/* Parse a V6FIX_CMD_GET_STATS reply; like v6fix_genl_parse_config(). */
+int v6fix_genl_parse_stats(struct nlmsghdr *nlh, struct v6fix_stats *st);
+
+/* One V6FIX_CMD_EVENT; addresses in network byte order (4 or 16 bytes used). */
+struct v6fix_event_msg {
+	uint64_t timestamp_ns;	/* CLOCK_MONOTONIC */
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t icmp_type, icmp_code;
+	uint8_t icmp_source[16];
+	bool has_conn;		/* saddr, daddr, sport, dport */
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	uint32_t err;		/* positive errno */
+	uint32_t policy, action;
+	bool has_retrans;
+	uint32_t syn_retrans;
+	bool has_delay;
+	uint64_t delay_ns;
+};
+
+/*
+ * Parse a V6FIX_CMD_EVENT message (the whole netlink message): -EBADMSG when
+ * a required attribute is missing or malformed; unknown ones are skipped.
+ */
+int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev);
+
+/*
+ * Join the "events" group (needs CAP_NET_ADMIN over the namespace) and call
+ * @cb for each event until it returns non-zero (which is returned) or an
+ * error occurs. @lost is called when the kernel dropped events because this
+ * socket's buffer was full (ENOBUFS); it may be NULL.
+ */
+int v6fix_genl_monitor(struct v6fix_genl *g,
+		       int (*cb)(const struct v6fix_event_msg *ev, void *arg),
+		       void (*lost)(void *arg), void *arg);
+
 #endif
