@@ -151,8 +151,9 @@ softerr_topology() {
 # v6fix never counts) is refused once the whole path works. bash's /dev/tcp:
 # no process start beyond the one that enters the namespace.
 __path_ok() {
-	nsx "$1" bash -c "exec 3<>/dev/tcp/$V6_S/1004; exec 3<>/dev/tcp/$V4_S/1003" \
-		2>&1 | grep -c '/dev/tcp/.*Connection refused' | grep -qx 2
+	local out
+	out=$(nsx "$1" bash -c "exec 3<>/dev/tcp/$V6_S/1004; exec 3<>/dev/tcp/$V4_S/1003" 2>&1)
+	[ "$(grep -c '/dev/tcp/.*Connection refused' <<<"$out")" = 2 ]
 }
 
 __listening() {
