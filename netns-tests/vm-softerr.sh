@@ -27,7 +27,7 @@ in_vm || { log_test "vm-softerr: runs only inside scripts/vm-run" $ksft_skip; ex
 require_cmd nft tc python3 jq nsenter
 
 softerr_load || { log_test "vm-softerr: load v6fix.ko" 1; exit $ksft_fail; }
-softerr_topology || { log_test "vm-softerr: topology" 1; exit $ksft_fail; }
+softerr_topology --two-clients || { log_test "vm-softerr: topology" 1; exit $ksft_fail; }
 
 # label, address, port[, hop limit]; the errno stock Linux reports for each.
 # Hop limit / TTL 1: Time Exceeded from $r.
