@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip python3
+require_cmd ip python3 jq
 [ -x "$V6FIX" ] || { log_test "host-label: $V6FIX built" 1; exit $ksft_fail; }
 
 setup_ns FRESH L || { log_test "host-label: namespaces" 1; exit $ksft_fail; }
@@ -79,21 +79,38 @@ done
 log_test "label bad input: one line, exit 2, table unchanged (18 cases)"
 
 # --- flush and reset ---------------------------------------------------------------------
-v6 label flush
+# Not one of the kernel's defaults: whoever added it, flush keeps it (the
+# kernel records no owner) unless --force.
+out=$(v6 label flush)
 check_err $? "label flush failed"
-[ -z "$(table)" ] || fail "flush left entries: $(table)"
+[ "$(table | tr -s ' ')" = "prefix 3fff::/20 label 7 " ] || fail "flush without --force: $(table)"
+[[ $out == *"kept foreign prefix 3fff::/20 label 7"*"--force removes it"* ]] ||
+	fail "flush does not say what it kept: $out"
+v6 label flush --force
+check_err $? "label flush --force failed"
+[ -z "$(table)" ] || fail "flush --force left entries: $(table)"
 [ "$(v6 -j label show)" = '{"labels":[]}' ] || fail "label show -j after flush: $(v6 -j label show)"
-log_test "label flush: the table is empty"
+log_test "label flush: defaults go, the other entry only with --force"
 
 v6 label reset
 check_err $? "label reset failed"
 [ "$(table)" = "$fresh" ] || fail "reset after flush differs from a new namespace: $(diff <(echo "$fresh") <(table))"
 v6 label add prefix 2001:db8::/32 label 42 >/dev/null
 v6 label add prefix ::1/128 label 9 dev lo >/dev/null
-v6 label reset
-check_err $? "second label reset failed"
-[ "$(table)" = "$fresh" ] || fail "reset of a changed table differs from a new namespace"
-log_test "label reset: exactly a new namespace's table (same entries, same order)"
+ip -n "$L" addrlabel del prefix ::/0 label 1
+ip -n "$L" addrlabel add prefix ::/0 label 8
+json=$(v6 -j label reset)
+check_err $? "label reset of a changed table failed"
+[ "$(jq -c '[.kept[] | [.prefix, .dev, .label]] | sort' <<<"$json")" = \
+  '[["2001:db8::/32",null,42],["::/0",null,8],["::1/128","lo",9]]' ] ||
+	fail "reset -j does not list the three foreign entries: $json"
+[ "$(table | grep -Ev '^prefix (2001:db8::/32|::/0|::1/128 dev lo) ')" = \
+  "$(grep -v '^prefix ::/0 ' <<<"$fresh")" ] || fail "reset without --force: $(table)"
+table | grep -q '^prefix ::/0 label 8 ' || fail "reset replaced a foreign ::/0 entry"
+v6 label reset --force
+check_err $? "label reset --force failed"
+[ "$(table)" = "$fresh" ] || fail "reset --force of a changed table differs from a new namespace"
+log_test "label reset: a new namespace's table; foreign entries kept but with --force"
 
 v6 label help | grep -q '^Usage: v6fix .*label show'
 check_err $? "label help"

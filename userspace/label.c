@@ -4,6 +4,11 @@
  * selection (RFC 6724 rule 6, "prefer matching label") reads, over
  * RTM_{NEW,DEL,GET}ADDRLABEL. `reset` puts back exactly the table a new
  * network namespace starts with (net/ipv6/addrlabel.c).
+ *
+ * The kernel keeps no owner with an entry, so `flush` and `reset` treat as
+ * foreign, and keep unless --force is given, every entry that is not one of
+ * the kernel's defaults: v6fix removes no label it did not create unless
+ * told to (an entry `label add` made is told apart by `label del`).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,12 +52,14 @@ static void usage(FILE *f)
 		"Usage: v6fix [-n NETNS] [-j] label show\n"
 		"       v6fix [-n NETNS] label add prefix PREFIX label LABEL [ dev IF ]\n"
 		"       v6fix [-n NETNS] label del prefix PREFIX [ dev IF ]\n"
-		"       v6fix [-n NETNS] label { flush | reset }\n"
+		"       v6fix [-n NETNS] [-j] label { flush | reset } [ --force ]\n"
 		"The kernel's IPv6 address labels (source address selection, RFC 6724).\n"
 		"  PREFIX  an IPv6 prefix such as 2001:db8::/32 (no bits beyond its length)\n"
 		"  LABEL   0-4294967294, decimal or 0x hex\n"
-		"  flush   delete every entry\n"
-		"  reset   the kernel's default table, as in a new namespace\n");
+		"  flush   delete the kernel's default entries\n"
+		"  reset   the kernel's default table, as in a new namespace\n"
+		"  --force also delete the other entries (flush, reset): by default they\n"
+		"          are kept and listed, as v6fix cannot tell who added them\n");
 }
 
 static int rtnl_fail(const char *what, int err)
@@ -175,27 +182,63 @@ static int label_modify(bool add, int argc, char **argv)
 	return err ? rtnl_fail(what, err) : 0;
 }
 
-/* Delete every entry; shared by flush and reset. */
-static int flush_all(struct v6fix_rtnl *r, const char *what)
+static bool same_slot(const struct v6fix_addrlabel *a, const struct v6fix_addrlabel *b)
+{
+	return a->prefixlen == b->prefixlen && a->ifindex == b->ifindex &&
+	       !memcmp(&a->prefix, &b->prefix, sizeof(a->prefix));
+}
+
+/* One of the kernel's default entries, label and all (not only its prefix). */
+static bool is_default(const struct v6fix_addrlabel *al, const struct v6fix_addrlabel *defaults,
+		       size_t ndefaults)
+{
+	for (size_t i = 0; i < ndefaults; i++)
+		if (same_slot(al, &defaults[i]) && al->label == defaults[i].label)
+			return true;
+	return false;
+}
+
+/*
+ * Delete the kernel's default entries, and with @force every other one;
+ * shared by flush and reset. Entries kept are listed (array "kept") and
+ * returned in @kept (@nkept), for reset to leave their slots alone.
+ */
+static int flush_all(struct v6fix_rtnl *r, const char *what, bool force,
+		     const struct v6fix_addrlabel *defaults, size_t ndefaults,
+		     struct v6fix_addrlabel **kept, size_t *nkept)
 {
 	struct v6fix_addrlabel *al;
 	char buf[V6FIX_RTNL_REQ_SIZE];
 	size_t n;
 	int err;
 
+	*kept = NULL;
+	*nkept = 0;
 	err = v6fix_rtnl_get_addrlabels(r, &al, &n);
 	if (err)
 		return rtnl_fail(what, err);
+	print_open_array("kept");
 	for (size_t i = 0; i < n; i++) {
+		if (!force && !is_default(&al[i], defaults, ndefaults)) {
+			print_text("%s: kept foreign ", what);
+			print_entry(&al[i]);
+			al[(*nkept)++] = al[i];	/* i >= *nkept: compacts in place */
+			continue;
+		}
 		err = v6fix_rtnl_talk(r, v6fix_rtnl_addrlabel_msg(buf, RTM_DELADDRLABEL,
 								  NLM_F_ACK, &al[i]), NULL, NULL);
 		/* Gone already (a concurrent flush) is what we wanted. */
 		if (err && err != -ESRCH) {
+			print_close_array();
 			free(al);
 			return rtnl_fail(what, err);
 		}
 	}
-	free(al);
+	print_close_array();
+	if (*nkept)
+		print_text("%s: %zu foreign entr%s kept; --force removes %s\n", what, *nkept,
+			   *nkept == 1 ? "y" : "ies", *nkept == 1 ? "it" : "them");
+	*kept = al;
 	return 0;
 }
 
@@ -204,13 +247,21 @@ static int label_flush(bool reset, int argc, char **argv)
 	const char *what = reset ? "label reset" : "label flush";
 	char buf[V6FIX_RTNL_REQ_SIZE];
 	struct v6fix_addrlabel defaults[sizeof(kernel_defaults) / sizeof(kernel_defaults[0])];
+	const size_t ndefaults = sizeof(defaults) / sizeof(defaults[0]);
+	struct v6fix_addrlabel *kept = NULL;
+	size_t nkept = 0;
 	struct v6fix_rtnl r;
+	bool force = false;
 	int err;
 
+	if (argc > 0 && !strcmp(argv[0], "--force")) {
+		force = true;
+		argc--, argv++;
+	}
 	if (argc > 0)
-		v6fix_usage_error("%s takes no arguments, got \"%s\"", what, argv[0]);
+		v6fix_usage_error("%s takes no arguments but --force, got \"%s\"", what, argv[0]);
 	memset(defaults, 0, sizeof(defaults));
-	for (size_t i = 0; reset && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+	for (size_t i = 0; i < ndefaults; i++) {
 		parse_prefix(kernel_defaults[i].prefix, &defaults[i]);
 		defaults[i].label = kernel_defaults[i].label;
 	}
@@ -218,8 +269,16 @@ static int label_flush(bool reset, int argc, char **argv)
 	err = v6fix_rtnl_open(&r);
 	if (err)
 		return rtnl_fail(what, err);
-	err = flush_all(&r, what);
-	for (size_t i = 0; !err && reset && i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+	print_open_object(NULL);
+	err = flush_all(&r, what, force, defaults, ndefaults, &kept, &nkept);
+	for (size_t i = 0; !err && reset && i < ndefaults; i++) {
+		bool taken = false;
+
+		/* A kept foreign entry holds this prefix: it stays as it is. */
+		for (size_t j = 0; j < nkept; j++)
+			taken |= same_slot(&kept[j], &defaults[i]);
+		if (taken)
+			continue;
 		err = v6fix_rtnl_talk(&r, v6fix_rtnl_addrlabel_msg(buf, RTM_NEWADDRLABEL,
 				      NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &defaults[i]),
 				      NULL, NULL);
@@ -227,6 +286,9 @@ static int label_flush(bool reset, int argc, char **argv)
 			err = rtnl_fail(what, err);
 	}
 	v6fix_rtnl_close(&r);
+	free(kept);
+	print_close_object();
+	print_end();
 	return err ? 1 : 0;
 }
 

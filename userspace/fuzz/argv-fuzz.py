@@ -37,7 +37,7 @@ WORDS = {
     "onlink": ["show", "on", "off", "dev", "lo", "fz0", "metric", "--force",
                "help"],
     "label": ["show", "add", "del", "flush", "reset", "prefix", "label",
-              "dev", "lo", "help"],
+              "dev", "lo", "--force", "help"],
     "policy": ["show", "set", "precedence", "label", "prefer", "ipv4",
                "ipv6", "reset", "explain", "--system", "localhost", "help"],
     "connect": ["--algo", "seq", "he", "--delay", "-4", "-6", "--timeout",
