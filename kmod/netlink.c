@@ -26,7 +26,6 @@ static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
 	[V6FIX_A_BSD_RETRIES] = NLA_POLICY_MAX(NLA_U32, V6FIX_BSD_RETRIES_MAX),
 };
 
-
 static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
 {
 	struct v6fix_net *vn = v6fix_pernet(net);
@@ -42,23 +41,27 @@ static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
 	return 0;
 }
 
-static int v6fix_get_config(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Answer @info with one @cmd message of at most @size bytes of attributes,
+ * filled by @fill for the requester's namespace.
+ */
+static int v6fix_reply(struct genl_info *info, u8 cmd, size_t size,
+		       int (*fill)(struct sk_buff *msg, struct net *net))
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
-	hdr = genlmsg_put_reply(msg, info, &v6fix_genl_family, 0,
-				V6FIX_CMD_GET_CONFIG);
+	hdr = genlmsg_put_reply(msg, info, &v6fix_genl_family, 0, cmd);
 	if (!hdr) {
 		ret = -EMSGSIZE;
 		goto err_free;
 	}
-	ret = v6fix_fill_config(msg, genl_info_net(info));
+	ret = fill(msg, genl_info_net(info));
 	if (ret)
 		goto err_free;
 
@@ -68,6 +71,11 @@ static int v6fix_get_config(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return ret;
+}
+
+static int v6fix_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return v6fix_reply(info, V6FIX_CMD_GET_CONFIG, NLMSG_GOODSIZE, v6fix_fill_config);
 }
 
 static int v6fix_set_config(struct sk_buff *skb, struct genl_info *info)
@@ -94,37 +102,18 @@ static int v6fix_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int v6fix_fill_stats(struct sk_buff *msg, struct net *net)
+{
+	if (nla_put_u32(msg, V6FIX_A_NETNS_INUM, net->ns.inum))
+		return -EMSGSIZE;
+	return v6fix_stats_fill(msg, v6fix_pernet(net));
+}
+
 static int v6fix_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(nla_total_size(sizeof(u32)) + v6fix_stats_size(),
-			  GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &v6fix_genl_family, 0,
-				V6FIX_CMD_GET_STATS);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-	ret = -EMSGSIZE;
-	if (nla_put_u32(msg, V6FIX_A_NETNS_INUM, net->ns.inum))
-		goto err_free;
-	ret = v6fix_stats_fill(msg, v6fix_pernet(net));
-	if (ret)
-		goto err_free;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
+	return v6fix_reply(info, V6FIX_CMD_GET_STATS,
+			   nla_total_size(sizeof(u32)) + v6fix_stats_size(),
+			   v6fix_fill_stats);
 }
 
 static int v6fix_reset_stats(struct sk_buff *skb, struct genl_info *info)
