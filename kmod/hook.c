@@ -139,10 +139,17 @@ static unsigned int v6fix_done(struct net *net, struct v6fix_event *ev,
 	return verdict;
 }
 
+/*
+ * A soft error whose quote v6fix cannot check. The stock error handlers do
+ * not check everything v6fix does (the quoted IPv4 header's version and
+ * fragment offset; an ICMPv6 error in fragments is reassembled after this
+ * hook): unless the stock kernel is to decide, they do not see it either.
+ */
 static unsigned int v6fix_malformed(struct net *net, struct v6fix_event *ev)
 {
 	ev->action = V6FIX_ACTION_IGNORED_MALFORMED;
-	return v6fix_done(net, ev, NF_ACCEPT);
+	return v6fix_done(net, ev,
+			  ev->policy == V6FIX_POLICY_PASS ? NF_ACCEPT : NF_DROP);
 }
 
 static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
@@ -158,7 +165,7 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	struct icmp6hdr _ih;
 	const struct icmp6hdr *ih;
 	int off, qoff;
-	__be16 frag_off;
+	__be16 frag_off = 0;
 	u8 nexthdr;
 	struct sock *sk;
 
@@ -171,9 +178,12 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 		off = ipv6_skip_exthdr(skb, off, &nexthdr, &frag_off);
 		/*
 		 * A fragment is reassembled after this hook (unless conntrack
-		 * did it before): the whole error is not here to check.
+		 * did it before): the whole error is not here to check. A
+		 * later fragment does not say what it carries; the first one
+		 * of a soft error is malformed below.
 		 */
-		if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
+		if (off < 0 || nexthdr != IPPROTO_ICMPV6 ||
+		    (frag_off & htons(IP6_OFFSET)))
 			return NF_ACCEPT;
 	}
 
@@ -190,6 +200,9 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	ev.code = ih->icmp6_code;
 	ev.icmp_src.ip6 = ip6h->saddr;
 	ev.policy = READ_ONCE(v6fix_pernet(net)->policy[V6FIX_INET6]);
+	/* RFC 4443 2.4 (c): an error fits the minimum MTU, unfragmented. */
+	if (frag_off & htons(IP6_MF))
+		return v6fix_malformed(net, &ev);
 
 	/* The quoted packet: our SYN, as the router saw it. */
 	qoff = off + sizeof(_ih);
@@ -262,11 +275,12 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 
 	qoff = off + sizeof(_ih);
 	qh = skb_header_pointer(skb, qoff, sizeof(_qh), &_qh);
-	if (!qh || qh->version != 4 || qh->ihl < 5)
+	if (!qh)
 		return v6fix_malformed(net, &ev);
 	if (qh->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
-	if (qh->frag_off & htons(IP_OFFSET))
+	/* tcp_v4_err() checks none of these but the IHL. */
+	if (qh->version != 4 || qh->ihl < 5 || (qh->frag_off & htons(IP_OFFSET)))
 		return v6fix_malformed(net, &ev);
 	qoff += qh->ihl * 4;
 	th = skb_header_pointer(skb, qoff, sizeof(_th), &_th);

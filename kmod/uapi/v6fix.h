@@ -134,7 +134,9 @@ enum v6fix_attr {
  * @V6FIX_ACTION_IGNORED_NO_SOCKET: no connection matches the quoted segment;
  *	left to the stock kernel.
  * @V6FIX_ACTION_IGNORED_MALFORMED: bad checksum, truncated or fragmented
- *	quote: left to the stock kernel, which drops or ignores it.
+ *	quote, a quoted IPv4 header that is not one, or an error in IPv6
+ *	fragments (its first one). Dropped, except under V6FIX_POLICY_PASS
+ *	(the stock kernel drops most of them, but would act on some).
  */
 enum v6fix_action {
 	V6FIX_ACTION_PASSED,
