@@ -42,11 +42,18 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-host-asan check-vm fuzz fuzz-smoke fuzz-build run install \
+	check-host check-host-asan check-vm check-large tools fuzz fuzz-smoke fuzz-build run install \
 	uninstall clean help
 .DEFAULT_GOAL := all
 
-all: cli modules
+all: cli modules tools
+
+# Test tools in C (the VM tests' packet forger): build/netns-tests/.
+tools: build/netns-tests/icmp-forge
+
+build/netns-tests/%: netns-tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 help:
 	@echo 'make              build build/bin/v6fix and build/<KVER>/v6fix.ko for $(KVERS)'
@@ -56,6 +63,7 @@ help:
 	@echo 'make check-host   namespace tests on this host (check-host-asan: CLI under ASan+UBSan)'
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
+	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, DKMS sources'
 
 # --- userspace ----------------------------------------------------------------
@@ -172,6 +180,15 @@ check-vm: all fixtures
 	@set -e; for k in $(KVERS); do \
 		echo "== VM tests on $$k"; \
 		scripts/vm-run -k $$k -t 1500 -m 2G -- netns-tests/run vm; \
+	done
+
+# The reliability test with the issue's full counts (100,000 malformed errors
+# per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
+check-large: all
+	@set -e; for k in $(KVERS); do \
+		echo "== vm-reliability.sh, large, on $$k"; \
+		scripts/vm-run -k $$k -t 5400 -m 2G -- \
+			env V6FIX_LARGE=1 netns-tests/run netns-tests/vm-reliability.sh; \
 	done
 
 # The main job: the fallback matrix on the host and on every VM kernel
