@@ -9,6 +9,11 @@ Usage: genl.py CMD [TYPE:KIND:VALUE ...]
   KIND   u8, u16, u32, u64 or str
 Prints "ok" and the reply's attributes as TYPE=VALUE (u32 or string), or
 "error ERRNO_NAME: EXTACK". Exit status: 0, or the errno.
+
+Usage: genl.py -
+  One request per line of stdin (CMD [TYPE:KIND:VALUE ...]), all on one
+  socket: prints "REQUEST -> ok" or "REQUEST -> error ERRNO_NAME" per line.
+  Exit status 0 (the answers are the output).
 """
 import errno
 import os
@@ -88,6 +93,27 @@ class Genl:
         return struct.unpack("=H", rep[0][CTRL_ATTR_FAMILY_ID][:2])[0]
 
 
+def payload_of(specs):
+    payload = b""
+    for spec in specs:
+        t, kind, val = spec.split(":", 2)
+        fmt = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q"}.get(kind)
+        data = val.encode() + b"\0" if kind == "str" else struct.pack(fmt, int(val, 0))
+        payload += attr(int(t), data)
+    return payload
+
+
+def batch(g, fam):
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        err, _, _ = g.request(fam, int(words[0]), payload_of(words[1:]))
+        res = "error %s" % errno.errorcode.get(-err, str(-err)) if err else "ok"
+        print("%s -> %s" % (" ".join(words), res), flush=True)
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -97,13 +123,9 @@ def main(argv):
     if fam is None:
         print("error ENOENT: family v6fix not registered")
         return errno.ENOENT
-    payload = b""
-    for spec in argv[2:]:
-        t, kind, val = spec.split(":", 2)
-        fmt = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q"}.get(kind)
-        data = val.encode() + b"\0" if kind == "str" else struct.pack(fmt, int(val, 0))
-        payload += attr(int(t), data)
-    err, text, replies = g.request(fam, int(argv[1]), payload)
+    if argv[1] == "-":
+        return batch(g, fam)
+    err, text, replies = g.request(fam, int(argv[1]), payload_of(argv[2:]))
     if err:
         print("error %s: %s" % (errno.errorcode.get(-err, str(-err)), text or ""))
         return -err
