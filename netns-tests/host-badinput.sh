@@ -137,6 +137,10 @@ connect --delay 1x localhost 80
 connect --timeout
 connect --timeout -1 localhost 80
 connect --timeout abc localhost 80
+connect --count
+connect --count 0 localhost 80
+connect --count 10001 localhost 80
+connect --count 2x localhost 80
 connect -5 localhost 80
 connect --bogus localhost 80
 connect localhost 80 extra

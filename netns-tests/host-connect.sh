@@ -79,6 +79,15 @@ test_json_shape() {
 		grep -q '^winner inet 192.0.2.130 total [0-9.]* ms$' <<<"$text"
 	check_err $? "text output: $text"
 	log_test "text: one line per attempt, then winner and total"
+
+	# --count N: N runs in one process, one JSON object a line, each the
+	# same shape as a single run.
+	text=$(topo_connect -j --count 3)
+	[ "$(wc -l <<<"$text")" = 3 ] &&
+		[ "$(jq -s '[.[] | .winner.family == "inet" and (.attempts | length) == 2] | all' \
+			<<<"$text")" = true ]
+	check_err $? "--count 3: $text"
+	log_test "--count 3: three runs, one JSON object a line"
 }
 
 test_rst() {

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
-		"                                     [ -4 | -6 ] [ --timeout S ] [ -j ] HOST PORT\n"
+		"                                     [ -4 | -6 ] [ --timeout S ] [ --count N ]\n"
+		"                                     [ -j ] HOST PORT\n"
 		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
 		"               turn until one succeeds (the default)\n"
 		"  --algo he    Happy Eyeballs v2 (RFC 8305): families interleaved, the next\n"
@@ -33,8 +34,11 @@ static void usage(FILE *f)
 		"  --timeout S  bound the run from the first attempt's start (name resolution\n"
 		"               is not counted; default: no bound); an attempt still running\n"
 		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
+		"  --count N    do it all N times in a row (1-10000, default 1), one result\n"
+		"               each (with -j one JSON object a line): repeated measurements\n"
+		"               without a process start each\n"
 		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt.\n"
-		"Exit status: 0 when an attempt connected, 1 when none did.\n");
+		"Exit status: 0 when an attempt connected (in every run), 1 otherwise.\n");
 }
 
 struct connect_opts {
@@ -43,6 +47,7 @@ struct connect_opts {
 	bool delay_set;
 	int family;
 	double timeout_ms;
+	uint32_t count;
 	const char *host, *port;
 };
 
@@ -56,6 +61,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->delay_set = false;
 	o->family = AF_UNSPEC;
 	o->timeout_ms = INFINITY;
+	o->count = 1;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *a = argv[0];
@@ -84,6 +90,12 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 			if (v6fix_parse_duration_ms(argv[0], 1000, &o->timeout_ms) ||
 			    o->timeout_ms <= 0 || o->timeout_ms > 86400e3)
 				v6fix_invarg("--timeout", argv[0]);
+		} else if (!strcmp(a, "--count")) {
+			if (argc < 2)
+				v6fix_usage_error("--count needs a number of runs");
+			argc--, argv++;
+			if (v6fix_parse_u32(argv[0], 10000, &o->count) || o->count == 0)
+				v6fix_invarg("--count (1-10000)", argv[0]);
 		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
 			int f = a[1] == '4' ? AF_INET : AF_INET6;
 
@@ -161,29 +173,23 @@ static void print_result(const struct v6fix_target *t, const struct he *h)
 	print_end();
 }
 
-int do_connect(int argc, char **argv)
+/* One run: resolve, connect, print; 0 when an attempt connected. */
+static int connect_once(const struct connect_opts *o)
 {
 	struct v6fix_target *t = NULL;
 	struct he_attempt *att;
-	struct connect_opts o;
 	struct he h;
 	size_t n = 0;
 	int err;
 
-	if (argc > 0 && v6fix_is_help(argv[0])) {
-		usage(stdout);
-		return 0;
-	}
-	parse(argc, argv, &o);
-
-	err = v6fix_resolve(o.host, o.port, o.family, &t, &n);
+	err = v6fix_resolve(o->host, o->port, o->family, &t, &n);
 	if (err || n == 0) {
-		v6fix_err("%s: %s", o.host, err ? gai_strerror(err) : "no usable address");
+		v6fix_err("%s: %s", o->host, err ? gai_strerror(err) : "no usable address");
 		free(t);
 		t = NULL;
 		n = 0;
 	}
-	if (o.he)
+	if (o->he)
 		v6fix_targets_interleave(t, n);
 
 	att = calloc(n ? n : 1, sizeof(*att));
@@ -194,14 +200,29 @@ int do_connect(int argc, char **argv)
 	}
 	if (n == 0)
 		he_init(&h, att, 0, -1, INFINITY), he_next(&h, 0);
-	else if (o.he)
-		v6fix_connect_he(t, n, o.delay_ms, o.timeout_ms, &h, att);
+	else if (o->he)
+		v6fix_connect_he(t, n, o->delay_ms, o->timeout_ms, &h, att);
 	else
-		v6fix_connect_seq(t, n, o.timeout_ms, &h, att);
+		v6fix_connect_seq(t, n, o->timeout_ms, &h, att);
 
 	print_result(t, &h);
 	err = h.winner >= 0 ? 0 : 1;
 	free(att);
 	free(t);
 	return err;
+}
+
+int do_connect(int argc, char **argv)
+{
+	struct connect_opts o;
+	int ret = 0;
+
+	if (argc > 0 && v6fix_is_help(argv[0])) {
+		usage(stdout);
+		return 0;
+	}
+	parse(argc, argv, &o);
+	for (uint32_t i = 0; i < o.count; i++)
+		ret |= connect_once(&o);
+	return ret;
 }

@@ -40,7 +40,7 @@ WORDS = {
               "dev", "lo", "--force", "help"],
     "policy": ["show", "set", "precedence", "label", "prefer", "ipv4",
                "ipv6", "reset", "explain", "--system", "localhost", "help"],
-    "connect": ["--algo", "seq", "he", "--delay", "-4", "-6", "--timeout",
+    "connect": ["--algo", "seq", "he", "--delay", "-4", "-6", "--timeout", "--count",
                 "-j", "::1", "127.0.0.1", "localhost", "help"],
     "serve": ["-4", "-6", "--exit-with", "help"],
     "delayline": ["--queue", "--exit-with", "help"],
