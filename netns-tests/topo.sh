@@ -125,7 +125,11 @@ topo_setup() {
 		neigh replace $TOPO_SRV6 lladdr $TOPO_MAC_SRV dev eth-s nud permanent
 		neigh replace $TOPO_SRV4 lladdr $TOPO_MAC_SRV dev eth-s nud permanent
 	EOF
-	topo_sysctl "$ROUTER" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1 || return 1
+	# No ICMP rate limit at the router: a cell sends dozens of errors to
+	# one client within seconds, and a limited one would turn into a silent
+	# drop (ICMPv6 allows a burst of 6 per 250 ms for a /64 by default).
+	topo_sysctl "$ROUTER" net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1 \
+		net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_ratelimit=0 || return 1
 
 	# The client resolves the server's name through its own hosts file.
 	mkdir -p "/etc/netns/$CLIENT" || return 1
