@@ -135,6 +135,42 @@ static void soft_outcome(const struct v6fix_scenario *s, int policy, int err, do
 	}
 }
 
+/*
+ * bsd on the on-link fault: the SYN and every retransmission sent while the
+ * neighbour is being resolved wait in its queue, and all fail together when
+ * the resolution does, @nd after it began; a later retransmission starts a
+ * new one. bsd aborts on the first failure that comes after more than
+ * bsd_retries retransmissions.
+ */
+static void onlink_bsd_outcome(const struct v6fix_scenario *s, double nd, double giveup,
+			       struct he_outcome *o, char *why, size_t wl)
+{
+	double t = nd, rtx;
+	unsigned int sent = 0;
+
+	for (;;) {
+		while ((rtx = v6fix_syn_retransmit_ms(&s->syn, sent + 1)) >= 0 && rtx <= t)
+			sent++;
+		if (sent > s->bsd_retries && t < giveup) {
+			o->after_ms = t;
+			o->err = EHOSTUNREACH;
+			snprintf(why, wl, "on-link assumption: neighbour discovery fails at %.0f ms, "
+				 "after %u SYN retransmission%s: bsd aborts then", t, sent,
+				 sent == 1 ? "" : "s");
+			return;
+		}
+		if (rtx < 0 || rtx + nd >= giveup) {
+			o->after_ms = giveup;
+			o->err = EHOSTUNREACH;
+			snprintf(why, wl, "on-link assumption under bsd: fewer than %u "
+				 "retransmissions before the SYN retries run out at %.0f ms",
+				 s->bsd_retries + 1, giveup);
+			return;
+		}
+		t = rtx + nd;	/* the next retransmission resolves again */
+	}
+}
+
 /* The IPv6 attempt's outcome. */
 static int v6_outcome(const struct v6fix_scenario *s, struct he_outcome *o, char *why, size_t wl)
 {
@@ -194,6 +230,10 @@ static int v6_outcome(const struct v6fix_scenario *s, struct he_outcome *o, char
 	case V6FIX_FAULT_ONLINK: {
 		double nd = v6fix_nd_fail_ms(s->nd_solicit, s->nd_retrans_ms);
 
+		if (s->policy6 == V6FIX_POLICY_BSD) {
+			onlink_bsd_outcome(s, nd, giveup, o, why, wl);
+			return 0;
+		}
 		soft_outcome(s, s->policy6, EHOSTUNREACH, nd, nd, false, o, why, wl);
 		if (s->policy6 != V6FIX_POLICY_RFC1122 && s->policy6 != V6FIX_POLICY_BSD)
 			snprintf(why, wl, "on-link assumption: neighbour discovery fails after "

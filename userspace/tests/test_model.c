@@ -131,6 +131,26 @@ static void test_silent_and_local(void **state)
 	expect(&s, EHOSTUNREACH, 3000, AF_INET, 3020);
 	s.nd_solicit = 1;
 	expect(&s, EHOSTUNREACH, 1000, AF_INET, 1020);
+	/*
+	 * bsd: everything queued behind the resolution fails with it, at 3 s
+	 * (6.1: retransmissions at 1 and 3 s, so more than 0 or 1 of them).
+	 */
+	s = sc(V6FIX_FAULT_ONLINK, 0, V6FIX_POLICY_BSD);
+	s.syn.linear_timeouts = -1;
+	s.bsd_retries = 0;
+	expect(&s, EHOSTUNREACH, 3000, AF_INET, 3020);
+	s.bsd_retries = 1;
+	expect(&s, EHOSTUNREACH, 3000, AF_INET, 3020);
+	/* Not enough retransmissions before the retries run out. */
+	s.bsd_retries = 2;
+	expect(&s, EHOSTUNREACH, 7000, AF_INET, 7020);
+	/*
+	 * Stock retries: failures at 3 s (2 sent) and 10 s (the one of 7 s,
+	 * 3 sent); the one of 15 s makes 4 and its resolution fails at 18 s.
+	 */
+	s.syn.syn_retries = 6;
+	s.bsd_retries = 3;
+	expect(&s, EHOSTUNREACH, 18000, AF_INET, 18020);
 	s = sc(V6FIX_FAULT_NO_V6_ROUTE, 0, V6FIX_POLICY_STOCK);
 	expect(&s, ENETUNREACH, NAN, AF_INET, 20);	/* IPv6 never tried */
 }
