@@ -55,32 +55,51 @@ START=$SECONDS
 
 # --- what the kernel holds: sockets, namespaces, slabs ----------------------------
 SLABS="TCP TCPv6 request_sock_TCP request_sock_TCPv6 tw_sock_TCP tw_sock_TCPv6 net_namespace"
-# KEY=VALUE lines: active objects of each slab, TCP sockets allocated (all
-# namespaces), sockets of the init namespace, named and process namespaces.
+# KEY=VALUE lines: active objects of each slab (shrunk first: per-CPU slabs
+# flushed), TCP sockets allocated (all namespaces), sockets of the init
+# namespace, named and process namespaces.
 snapshot() {
 	local s
+	echo 3 >/proc/sys/vm/drop_caches
+	for s in $SLABS; do
+		echo 1 >"/sys/kernel/slab/$s/shrink" 2>/dev/null
+	done
 	for s in $SLABS; do
 		awk -v s="$s" '$1 == s { print "slab_" s "=" $2; f = 1 } END { if (!f) print "slab_" s "=0" }' /proc/slabinfo
 	done
 	awk '$1 == "TCP:" { print "tcp_alloc=" $9 } $1 == "sockets:" { print "sockets_used=" $3 }' /proc/net/sockstat
+	echo "netns_live=$(live_netns)"
 	echo "netns_named=$(ip netns list | wc -l)"
 	echo "netns_of_processes=$(stat -L -c %i /proc/[0-9]*/ns/net 2>/dev/null | sort -u | wc -l)"
+}
+
+# live_netns: network namespaces root has made that the kernel has not
+# cleaned up yet, exactly: the user namespace's count (ucounts), found by
+# lowering user.max_net_namespaces until `unshare -n` is refused. (The
+# net_namespace slab is no measure: on 6.1, without v6fix, 806 of 1,000
+# namespaces deleted stayed allocated for minutes after their cleanup.)
+live_netns() {
+	local max lo=0 hi=4096 mid
+	max=$(cat /proc/sys/user/max_net_namespaces)
+	while [ $lo -lt $hi ]; do
+		mid=$(((lo + hi) / 2))
+		echo $((mid + 1)) >/proc/sys/user/max_net_namespaces
+		if unshare -n true 2>/dev/null; then hi=$mid; else lo=$((mid + 1)); fi
+	done
+	echo "$max" >/proc/sys/user/max_net_namespaces
+	echo $lo
 }
 
 # back_to_start [SLACK]: every count of the snapshot BASE is back; with
 # SLACK, slabs within a slack (freed lazily: namespaces are cleaned up by a
 # work item, per-CPU slabs count as active until shrunk).
 back_to_start() {
-	local k v b slack s
-	echo 3 >/proc/sys/vm/drop_caches
-	for s in $SLABS; do
-		echo 1 >"/sys/kernel/slab/$s/shrink" 2>/dev/null
-	done
+	local k v b slack
 	NOW=$(snapshot)
 	while IFS== read -r k v; do
 		b=$(sed -n "s/^$k=//p" <<<"$BASE")
 		case ${1:-}:$k in
-		SLACK:slab_net_namespace) slack=16 ;;
+		*:slab_net_namespace) slack=1000000 ;;	# reported only
 		SLACK:slab_*) slack=64 ;;
 		*) slack=0 ;;
 		esac
@@ -322,10 +341,10 @@ probe() {
 	[ "$n" = 1 ] && [[ $out == *CAP_NET_ADMIN* ]] || fail "$name: events group joined (exit $n: $out)"
 	out=$(nsx "$c" "$@" "$V6FIX" -j softerr stats 2>&1)
 	check_err $? "$name: v6fix softerr stats: $out"
-	log_test "permissions, $name: $nchanges change requests EPERM;${SKIP_SYSCTL:- sysctls,} events refused; reads work"
+	log_test "permissions, $name: $nchanges change requests EPERM; $([ -n "${SKIP_SYSCTL:-}" ] || printf 'sysctls, ')events refused; reads work"
 }
 probe "uid 65534" "${unpriv[@]}"
-SKIP_SYSCTL=" " probe "root's user namespace, not owning the netns" unshare -U -r
+SKIP_SYSCTL=1 probe "root's user namespace, not owning the netns" unshare -U -r
 probe "uid 65534's user namespace" "${unpriv[@]}" unshare -U -r
 # Root can do what the others could not (the requests are real), and the
 # non-commands are refused for root too (EOPNOTSUPP: no such operation).
@@ -403,10 +422,10 @@ check_err $? "final rmmod"
 [ ! -e /sys/module/v6fix ] || fail "/sys/module/v6fix still there"
 t0=$SECONDS
 exact=exactly
-wait_for 60 back_to_start || { exact="within slack (slabs +64, net_namespace +16)"
+wait_for 60 back_to_start || { exact="within slack (slabs +64)"
 	wait_for 60 back_to_start SLACK; } ||
 	fail "not back: before [$(echo $BASE)], now [$(echo $NOW)]"
-echo "      after $((SECONDS - t0)) s, $exact: $(echo $NOW)"
+echo "      after $((SECONDS - t0)) s, $exact (the net_namespace slab: reported only): $(echo $NOW)"
 log_test "unloaded; sockets, namespaces and slabs back to where they started"
 
 echo "# vm-reliability: $((SECONDS - START)) s"
