@@ -4,6 +4,7 @@
  * gets its own copy of the table pointing at its own struct v6fix_net, so the
  * sysctl files and the netlink family read and write the same ints.
  */
+#include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -13,6 +14,20 @@
 
 /* The longest policy name plus a newline and the NUL. */
 #define V6FIX_POLICY_NAME_LEN 16
+
+/*
+ * A write needs CAP_NET_ADMIN over the namespace (extra1 of each copy), as
+ * a change through the netlink family does (GENL_UNS_ADMIN_PERM). The
+ * sysctl core alone lets the uid that is root of the netns's owner write
+ * any net.* sysctl, even from a user namespace that does not own the netns
+ * and has no capability over it (net_ctl_permissions()).
+ */
+static bool v6fix_sysctl_may_write(V6FIX_CTL_TABLE *ctl)
+{
+	const struct net *net = ctl->extra1;
+
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
 
 /*
  * Policies read and write as names, like net.ipv4.tcp_congestion_control.
@@ -30,6 +45,8 @@ static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
 	};
 	int ret, p;
 
+	if (write && !v6fix_sysctl_may_write(ctl))
+		return -EPERM;
 	strscpy(name, v6fix_policy_name(READ_ONCE(*policy)), sizeof(name));
 	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
 	if (!write || ret)
@@ -43,6 +60,21 @@ static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
 }
 
 static int v6fix_bsd_retries_max = V6FIX_BSD_RETRIES_MAX;
+
+static int v6fix_proc_bsd_retries(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+				  size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tbl = {
+		.data = ctl->data,
+		.maxlen = sizeof(int),
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = &v6fix_bsd_retries_max,
+	};
+
+	if (write && !v6fix_sysctl_may_write(ctl))
+		return -EPERM;
+	return proc_dointvec_minmax(&tbl, write, buffer, lenp, ppos);
+}
 
 /* Indexes into the template, used to point each copy at its namespace. */
 enum {
@@ -69,9 +101,7 @@ static struct ctl_table v6fix_sysctl_template[] = {
 		.procname = "softerr_bsd_retries",
 		.maxlen = sizeof(int),
 		.mode = 0644,
-		.proc_handler = proc_dointvec_minmax,
-		.extra1 = SYSCTL_ZERO,
-		.extra2 = &v6fix_bsd_retries_max,
+		.proc_handler = v6fix_proc_bsd_retries,
 	},
 	{ }
 };
@@ -88,6 +118,9 @@ int v6fix_sysctl_register(struct net *net, struct v6fix_net *vn)
 	table[V6FIX_SYSCTL_POLICY6].data = &vn->policy[V6FIX_INET6];
 	table[V6FIX_SYSCTL_POLICY4].data = &vn->policy[V6FIX_INET];
 	table[V6FIX_SYSCTL_BSD_RETRIES].data = &vn->bsd_retries;
+	/* The table lives no longer than the namespace: no reference. */
+	for (int i = 0; i < V6FIX_SYSCTL_NR; i++)
+		table[i].extra1 = net;
 
 	vn->sysctl_hdr = v6fix_register_net_sysctl(net, "net/v6fix", table,
 						   V6FIX_SYSCTL_NR);

@@ -115,7 +115,10 @@ log_test "errors carry the kernel's extack text"
 # tested in vm-reliability.sh. Here: the owner of a netns is not refused.
 out=$(unshare -U -r -n sh -c "python3 $GENL $CMD_SET $A_POLICY_INET6:u32:2 && sysctl -n net.v6fix.softerr_policy")
 [[ $out == *rfc1122 ]] || fail "owner of a new netns could not SET: '$out'"
-log_test "a user namespace that owns the netns can change it"
+out=$(unshare -U -r -n sh -c "sysctl -qw net.v6fix.softerr_policy=bsd net.v6fix.softerr_bsd_retries=5 &&
+	sysctl -n net.v6fix.softerr_policy net.v6fix.softerr_bsd_retries" 2>&1)
+[ "$(echo $out)" = "bsd 5" ] || fail "owner of a new netns could not write the sysctls: '$out'"
+log_test "a user namespace that owns the netns can change it (netlink and sysctl)"
 
 # --- unload: no reference left ------------------------------------------------------
 for i in $(seq 20); do ip netns add "v6fix-churn-$$-$i"; done
