@@ -47,4 +47,15 @@ grep -q '^| icmp6_unreach 0 | stock | seq |' "$out/matrix.md"
 check_err $? "matrix.md lacks the detail row"
 log_test "matrix: predictions beside measurements, median within min-max"
 
+# Bad usage: exit 2, one line on stderr, nothing run.
+for args in "--bogus" "--runs" "--runs 2" "--jobs 0" "--out" "--kernels" "--clients xx" \
+	    "--policies foo"; do
+	# shellcheck disable=SC2086 # one word per argument
+	err=$("$TOP/scripts/fallback-matrix" $args 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ] && [[ $err == fallback-matrix:* ]] ||
+		fail "fallback-matrix $args: exit $rc, '$err'"
+done
+log_test "matrix: bad usage exits 2 with one line"
+
 exit $EXIT_STATUS
