@@ -213,11 +213,12 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	qoff = ipv6_skip_exthdr(skb, qoff + sizeof(*qh), &nexthdr, &frag_off);
 	if (qoff < 0)
 		return v6fix_malformed(net, &ev);
+	/*
+	 * UDP and others are not ours; nor is a quoted non-first fragment:
+	 * ipv6_skip_exthdr() stops at it with nexthdr NEXTHDR_FRAGMENT.
+	 */
 	if (nexthdr != IPPROTO_TCP)
-		return NF_ACCEPT;	/* UDP and others: not ours */
-	/* A non-first fragment quotes payload, not a TCP header. */
-	if (frag_off & htons(IP6_OFFSET))
-		return v6fix_malformed(net, &ev);
+		return NF_ACCEPT;
 	th = skb_header_pointer(skb, qoff, sizeof(_th), &_th);
 	if (!th)
 		return v6fix_malformed(net, &ev);
