@@ -51,7 +51,7 @@ all: cli modules tools
 # Test tools in C (the VM tests' packet forger): build/netns-tests/.
 tools: build/netns-tests/icmp-forge
 
-build/netns-tests/%: netns-tests/%.c
+build/netns-tests/%: netns-tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 

@@ -3,7 +3,7 @@
 #
 # Tests of scripts/vm-run itself, run on the host; each boots a guest.
 # Usage: harness.sh KVER...   (default: every kernel with a build/KVER/v6fix.ko)
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 VMRUN=$TOP/scripts/vm-run

@@ -8,7 +8,7 @@
 # the whole table by snapshots of that namespace's IPv6 routes (all tables),
 # its address labels and the checksums of its /etc/netns/NS files, and of
 # the host's /etc/gai.conf.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 [ -x "$V6FIX" ] || { log_test "host-badinput: $V6FIX built" 1; exit $ksft_fail; }

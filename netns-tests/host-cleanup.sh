@@ -15,8 +15,8 @@
 # its processes are told apart from those of tests running at the same time,
 # and the namespace names they name on their command lines are the
 # scenario's. This script's own traps remove whatever a failed check leaves.
-source "$(dirname "$0")/lib.sh"
-source "$TOP/netns-tests/topo.sh"
+source "$(dirname "$0")/scenario/lib.sh"
+source "$TOP/netns-tests/scenario/topology.sh"
 
 require_root
 require_cmd ip nft tc iptables jq
@@ -89,9 +89,9 @@ defer remove_seen
 # namespaces to $ST/names and waits at each "step N" until the test has
 # looked ($ST/go.N).
 cat >"$tmp/scenario.sh" <<'EOF'
-source "$TOP/netns-tests/lib.sh"
-source "$TOP/netns-tests/topo.sh"
-source "$TOP/netns-tests/faults.sh"
+source "$TOP/netns-tests/scenario/lib.sh"
+source "$TOP/netns-tests/scenario/topology.sh"
+source "$TOP/netns-tests/scenario/faults.sh"
 mode=$1 ST=$2
 step() { : >"$ST/ready.$1"; wait_for 30 test -e "$ST/go.$1" || exit 3; }
 topo_setup 0 || exit 3

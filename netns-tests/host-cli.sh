@@ -3,7 +3,7 @@
 #
 # The CLI's contract on the host (no module here): help and version; a
 # missing module is a clear runtime error (exit 1); JSON output parses.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 [ -x "$V6FIX" ] || { log_test "host-cli: $V6FIX built" 1; exit $ksft_fail; }
 

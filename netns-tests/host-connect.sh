@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # v6fix connect against the fault catalog, on this host's kernel (no module):
-# the topology of topo.sh with a 10 ms path delay each way, one fresh
+# the topology of scenario/topology.sh with a 10 ms path delay each way, one fresh
 # topology per check. Bounds are generous: they separate "at once", "one
 # RTT", "an RTO" and "the SYN retries", not milliseconds.
-source "$(dirname "$0")/lib.sh"
-source "$TOP/netns-tests/topo.sh"
-source "$TOP/netns-tests/faults.sh"
+source "$(dirname "$0")/scenario/lib.sh"
+source "$TOP/netns-tests/scenario/topology.sh"
+source "$TOP/netns-tests/scenario/faults.sh"
 
 require_root
 require_cmd jq nft iptables ip6tables tc nsenter
@@ -235,7 +235,7 @@ test_cleanup() {
 		# A background job of a script ignores SIGINT (and then cannot
 		# trap it): give the child the default disposition back.
 		env --default-signal=INT bash -c '
-			source "$1/netns-tests/lib.sh"; source "$1/netns-tests/topo.sh"
+			source "$1/netns-tests/scenario/lib.sh"; source "$1/netns-tests/scenario/topology.sh"
 			topo_setup 5 2>/dev/null || exit 1
 			echo "$CLIENT $ROUTER $SERVER $TOPO_SERVER_PID $TOPO_DELAY_PID" >"$2"
 			while :; do sleep 0.05; done' _ "$TOP" "$out" 2>/dev/null &

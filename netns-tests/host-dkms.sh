@@ -4,7 +4,7 @@
 # DKMS builds v6fix.ko from the sources `make install` installs, for every
 # kernel with headers, as CI and a test host would (scripts/dkms-check works
 # in a scratch tree: nothing on this host changes).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 require_cmd dkms make

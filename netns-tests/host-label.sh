@@ -7,7 +7,7 @@
 #
 #   $FRESH   a new namespace: the kernel's default table, the reference
 #   $L       the namespace v6fix changes
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 require_cmd ip python3 jq

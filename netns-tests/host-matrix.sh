@@ -4,7 +4,7 @@
 # The matrix runner end to end on the host kernel (no VM, no module): a
 # small fault set, every output file, and cells that agree with what the
 # host kernel does and with the model's prediction.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 require_cmd jq python3 nft

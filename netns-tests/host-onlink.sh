@@ -15,7 +15,7 @@
 #   A connect to 2001:db8:99::1 waits for neighbour discovery with the
 #   on-link default ((mcast_solicit + app_solicit) x retrans_time, then
 #   EHOSTUNREACH) and fails at once without it (ENETUNREACH).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 require_cmd ip python3 timeout

@@ -10,7 +10,7 @@
 #     default routes via 2001:db8:1::2 and 192.0.2.2
 #     unreachable 2001:db8:dead::/48 (no source: RFC 6724 rule 1)
 #   /etc/netns/$C/hosts: dual.test (one address each), many.test (several)
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 require_cmd ip python3 getent

@@ -13,13 +13,13 @@
 # load; sysctls in a fresh namespace; each namespace answers the family with
 # its own settings; sysctl and netlink are one state; strict validation with
 # extack; permissions; module parameters; unload with no reference left.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
 in_vm || { log_test "vm-module: runs only inside scripts/vm-run" $ksft_skip; exit $ksft_skip; }
 
 KO=$TOP/build/$(uname -r)/v6fix.ko
-GENL=$TOP/netns-tests/genl.py
+GENL=$TOP/netns-tests/tools/genl.py
 [ -r "$KO" ] || { log_test "vm-module: $KO built" 1; exit $ksft_fail; }
 
 # uapi numbers (kmod/uapi/v6fix.h)

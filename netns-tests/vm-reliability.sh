@@ -12,7 +12,7 @@
 #                                           (AF_PACKET), sends forged errors
 #
 # 1. Malformed: under each policy (pass, hard, rfc1122, bsd) MALFORMED_N
-#    crafted ICMPv6 and ICMP errors (netns-tests/icmp-forge.c lists them) at
+#    crafted ICMPv6 and ICMP errors (netns-tests/tools/icmp-forge.c lists them) at
 #    four attempts in SYN-SENT and at an established and a TIME-WAIT socket:
 #    every attempt still in SYN-SENT afterwards, the established connections
 #    alive, the counters exactly what icmp-forge predicts (random ones:
@@ -33,7 +33,7 @@
 # Sizes: CI-sized by default; V6FIX_LARGE=1 (make check-large) runs the
 # issue's: 100,000 malformed per policy, 10,000 spoofed, 1,000 connects,
 # 1,000 namespaces.
-source "$(dirname "$0")/softerr-lib.sh"
+source "$(dirname "$0")/scenario/softerr-topology.sh"
 
 require_root
 in_vm || { log_test "vm-reliability: runs only inside scripts/vm-run" $ksft_skip; exit $ksft_skip; }
@@ -45,7 +45,7 @@ else
 	MALFORMED_N=4000 SPOOF_N=2000 CONNECTS=200 NETNS_N=50
 fi
 FORGE=$TOP/build/netns-tests/icmp-forge
-GENL=$TOP/netns-tests/genl.py
+GENL=$TOP/netns-tests/tools/genl.py
 KO=$TOP/build/$(uname -r)/v6fix.ko
 T=$TMPDIR_SOFTERR
 [ -x "$FORGE" ] || { log_test "vm-reliability: $FORGE built (make)" 1; exit $ksft_fail; }

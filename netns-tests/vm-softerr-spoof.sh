@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # v6fix.ko acts only on what deserves it (scripts/vm-run; topology:
-# softerr-lib.sh). $r watches the link to $c1 for SYNs to the black-holed
+# scenario/softerr-topology.sh). $r watches the link to $c1 for SYNs to the black-holed
 # ports 2000-2009 and answers each with forged ICMP errors from a raw socket:
 #
 #   $c1 --- SYN to :200x ---> $r (AF_PACKET sees it, the SYN is dropped)
@@ -18,7 +18,7 @@
 #   - an error for an established connection leaves it alone;
 #   - a flood of malformed errors (truncated, extension-header chains,
 #     fragments, bit flips) changes nothing and crashes nothing.
-source "$(dirname "$0")/softerr-lib.sh"
+source "$(dirname "$0")/scenario/softerr-topology.sh"
 
 require_root
 in_vm || { log_test "vm-softerr-spoof: runs only inside scripts/vm-run" $ksft_skip; exit $ksft_skip; }

@@ -3,7 +3,7 @@
 #
 # v6fix.ko's soft-error policies against the real kernel (scripts/vm-run):
 # for each policy, connect() from $c1 through $r, which answers each SYN with
-# an ICMP or ICMPv6 error chosen by port (topology: softerr-lib.sh):
+# an ICMP or ICMPv6 error chosen by port (topology: scenario/softerr-topology.sh):
 #
 #   $c1 ---- 10 ms ---- $r ---- $s       codes 0, 2, 3 (v6) / 0, 1, 5 (v4)
 #        <-- ICMP error --'              and Time Exceeded are soft; v6 1, 4
@@ -20,7 +20,7 @@
 # Hard codes: always at once, never counted. Then two namespaces with two
 # policies at once, and the lock-owned case (a reject rule in the client's
 # own output chain).
-source "$(dirname "$0")/softerr-lib.sh"
+source "$(dirname "$0")/scenario/softerr-topology.sh"
 
 require_root
 in_vm || { log_test "vm-softerr: runs only inside scripts/vm-run" $ksft_skip; exit $ksft_skip; }

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"              [ nd-solicit N ] [ nd-retrans MS ] [ -4 | -6 ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
-		"            v4_unreach }   (as in netns-tests/faults.sh)\n"
+		"            v4_unreach }   (as in netns-tests/scenario/faults.sh)\n"
 		"POLICY := { stock | pass | hard | rfc1122 | bsd }   (default stock: no module)\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The explicit model behind the matrix's predictions: for a fault of the
- * fault catalog (netns-tests/faults.sh), a soft-error policy, a client
+ * fault catalog (netns-tests/scenario/faults.sh), a soft-error policy, a client
  * algorithm and a kernel, when does each connection attempt end, with
  * which errno, who wins, and why. It composes the SYN retransmission
  * schedule and ND timers (timing.h) with the client's scheduler (he.h, run
@@ -77,7 +77,7 @@ void v6fix_scenario_init(struct v6fix_scenario *s);
 /* 0, or -EINVAL when the scenario is inconsistent (code out of range...). */
 int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p);
 
-/* Names as in netns-tests/faults.sh ("icmp6_unreach"), and back (-1). */
+/* Names as in netns-tests/scenario/faults.sh ("icmp6_unreach"), and back (-1). */
 const char *v6fix_fault_name(enum v6fix_fault f);
 int v6fix_fault_parse(const char *name);
 

@@ -1,10 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The fault catalog: each fault_* function breaks the topology of topo.sh
-# (source lib.sh, topo.sh, then this; call topo_setup first) in one way.
-# Faults are applied to a fresh topology and never undone: a runner builds
-# one topology per cell. An IPv6 fault and fault_v4_unreach may be combined.
+# Connect-phase faults: what breaks the IPv6 handshake (or IPv4's, for
+# v4_unreach). Sourced by faults.sh, the catalog; see there for how faults
+# are applied. An IPv6 fault and fault_v4_unreach may be combined.
 #
 # What each fault does, and what stock Linux reports for the IPv6 attempt
 # (icmpv6_err_convert(); D = the path delay each way):
@@ -25,11 +24,9 @@
 #                                                         acted on after the 1 s RTO
 #   v4_unreach CODE        router: ICMP dest-unreach      IPv4 soft errors: 0 net,
 #                          CODE for IPv4                  1 host, 5 source route
-#
-# fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
 
-# The catalog for runners: "name default-args" per line.
-FAULTS=(
+# This family's entries in the catalog: "name default-args" per line.
+FAULTS+=(
 	"healthy"
 	"no_v6_listener"
 	"icmp6_unreach 0" "icmp6_unreach 1" "icmp6_unreach 2" "icmp6_unreach 3"
@@ -42,38 +39,6 @@ FAULTS=(
 	"client_reject 0"
 	"v4_unreach 0" "v4_unreach 1" "v4_unreach 5"
 )
-
-fault_list() {
-	printf '%s\n' "${FAULTS[@]}"
-}
-
-# fault_apply NAME [ARGS...]
-fault_apply() {
-	local name=$1
-	shift
-	if ! declare -F "fault_$name" >/dev/null; then
-		echo "fault_apply: unknown fault '$name'" >&2
-		return 2
-	fi
-	"fault_$name" "$@"
-}
-
-# __fault_nft NS RULES: load nft RULES into table inet v6fix_fault of NS.
-__fault_nft() {
-	local ns=$1
-	nsenter --net="/run/netns/$ns" nft -f - <<-EOF
-		table inet v6fix_fault {}
-		$2
-	EOF
-}
-
-__fault_code() {
-	local what=$1 code=$2 max=$3
-	if ! [[ $code =~ ^[0-9]+$ ]] || [ "$code" -gt "$max" ]; then
-		echo "$what: bad code '$code' (0-$max)" >&2
-		return 2
-	fi
-}
 
 fault_healthy() {
 	return 0

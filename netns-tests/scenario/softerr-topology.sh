@@ -21,7 +21,7 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-HELPER=$TOP/netns-tests/softerr-helper.py
+HELPER=$TOP/netns-tests/tools/softerr-helper.py
 V6_S=fd00:2::2 V4_S=10.0.2.2
 V6_C1=fd00:1::2 V4_C1=10.0.1.2
 V6_C2=fd00:3::2 V4_C2=10.0.3.2

@@ -14,7 +14,7 @@ ksft_pass=0
 ksft_fail=1
 ksft_skip=4
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 V6FIX=${V6FIX:-$TOP/build/bin/v6fix}
 EXIT_STATUS=0
 RET=0

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fault catalog. Each fault_* function breaks the topology of
+# topology.sh in one way (source lib.sh, topology.sh, then this; call
+# topo_setup first). Faults are applied to a fresh topology and never undone:
+# a runner builds one topology per cell. One file per family of faults, each
+# appending its entries to FAULTS ("name default-args" per line):
+#
+#   faults-connect.sh   the IPv6 (or IPv4) handshake: ICMP errors, blackholes,
+#                       missing routes and listeners, the on-link assumption
+#
+# fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
+
+FAULTS=()
+__faults_dir=$(dirname "${BASH_SOURCE[0]}")
+# shellcheck source=faults-connect.sh
+source "$__faults_dir/faults-connect.sh"
+unset __faults_dir
+
+fault_list() {
+	printf '%s\n' "${FAULTS[@]}"
+}
+
+# fault_apply NAME [ARGS...]
+fault_apply() {
+	local name=$1
+	shift
+	if ! declare -F "fault_$name" >/dev/null; then
+		echo "fault_apply: unknown fault '$name'" >&2
+		return 2
+	fi
+	"fault_$name" "$@"
+}
+
+# __fault_nft NS RULES: load nft RULES into table inet v6fix_fault of NS.
+__fault_nft() {
+	local ns=$1
+	nsenter --net="/run/netns/$ns" nft -f - <<-EOF
+		table inet v6fix_fault {}
+		$2
+	EOF
+}
+
+__fault_code() {
+	local what=$1 code=$2 max=$3
+	if ! [[ $code =~ ^[0-9]+$ ]] || [ "$code" -gt "$max" ]; then
+		echo "$what: bad code '$code' (0-$max)" >&2
+		return 2
+	fi
+}
+
