@@ -99,6 +99,7 @@ label del prefix 2001:db8::/33x
 label del prefix 2001:db8::/32 label
 label flush extra
 label reset extra
+policy --system
 policy nosuchcommand
 policy show extra
 policy set

@@ -795,6 +795,10 @@ int do_policy(int argc, char **argv)
 	if (system && v6fix_opts.netns)
 		v6fix_usage_error("--system and -n exclude each other: -n edits "
 				  NETNS_ETC "/NETNS/gai.conf");
+	/* A bare "policy" prints the usage, as "ip route" does; a bare
+	 * "policy --system" is a command line missing its command. */
+	if (argc < 1 && system)
+		v6fix_usage_error("policy --system needs a command: set, prefer or reset");
 	if (argc < 1 || v6fix_is_help(argv[0])) {
 		usage(argc < 1 ? stderr : stdout);
 		return argc < 1 ? V6FIX_EXIT_USAGE : 0;
