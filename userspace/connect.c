@@ -37,7 +37,9 @@ static void usage(FILE *f)
 		"  --count N    do it all N times in a row (1-10000, default 1), one result\n"
 		"               each (with -j one JSON object a line): repeated measurements\n"
 		"               without a process start each\n"
-		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt.\n"
+		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt;\n"
+		"resolve is getaddrinfo()'s own time, elapsed resolve + total (what a user\n"
+		"waits); a failed lookup shows its error and no attempt.\n"
 		"Exit status: 0 when an attempt connected (in every run), 1 otherwise.\n");
 }
 
@@ -138,7 +140,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->delay_ms = he_clamp_delay(o->delay_ms);
 }
 
-static void print_result(const struct v6fix_target *t, const struct he *h)
+static void print_result(const struct v6fix_target *t, const struct he *h,
+			 double resolve_ms, const char *resolve_err)
 {
 	char buf[32];
 
@@ -169,6 +172,10 @@ static void print_result(const struct v6fix_target *t, const struct he *h)
 		print_null(PRINT_ANY, "winner", "no winner");
 	}
 	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, h->end_ms);
+	print_float(PRINT_ANY, "resolve_ms", "resolve %.1f ms", 1, resolve_ms);
+	print_float(PRINT_ANY, "elapsed_ms", " elapsed %.1f ms\n", 1, resolve_ms + h->end_ms);
+	if (resolve_err)
+		print_string(PRINT_ANY, "resolve_error", "lookup failed: %s\n", resolve_err);
 	print_close_object();
 	print_end();
 }
@@ -179,11 +186,16 @@ static int connect_once(const struct connect_opts *o)
 	struct v6fix_target *t = NULL;
 	struct he_attempt *att;
 	struct he h;
+	const char *rerr = NULL;
 	size_t n = 0;
+	double r0;
 	int err;
 
+	r0 = v6fix_now_ms();
 	err = v6fix_resolve(o->host, o->port, o->family, &t, &n);
+	r0 = v6fix_now_ms() - r0;
 	if (err || n == 0) {
+		rerr = err ? gai_strerror(err) : "no usable address";
 		v6fix_err("%s: %s", o->host, err ? gai_strerror(err) : "no usable address");
 		free(t);
 		t = NULL;
@@ -205,7 +217,7 @@ static int connect_once(const struct connect_opts *o)
 	else
 		v6fix_connect_seq(t, n, o->timeout_ms, &h, att);
 
-	print_result(t, &h);
+	print_result(t, &h, r0, rerr);
 	err = h.winner >= 0 ? 0 : 1;
 	free(att);
 	free(t);
