@@ -9,6 +9,11 @@
  */
 #include <string.h>
 
+/*
+ * <stdbool.h> before <ldns/ldns.h>: without it ldns 1.8.3's common.h does
+ * "#define _Bool signed char", and bool in dns.h would differ between files.
+ */
+#include <stdbool.h>
 #include <ldns/ldns.h>
 
 #include "dns.h"

@@ -27,9 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * <stdbool.h> before <ldns/ldns.h>: without it ldns 1.8.3's common.h does
+ * "#define _Bool signed char", and bool in dns.h would differ between files.
+ */
+#include <stdbool.h>
 #include <ldns/ldns.h>
 
 #include "dns.h"
+
+_Static_assert((bool)2 == 1, "bool is not _Bool: include <stdbool.h> before <ldns/ldns.h>");
 
 static const char *const class_names[DNS_NCLASSES] = {
 	[DNS_NO_ANSWER] = "no-answer",

@@ -1,0 +1,221 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# v6fix dns probe against real responders: every mode of the scenario's
+# authoritative server (scenario/dns.sh: NSD for ok, ldns-testns for the
+# RFC 4074 misbehaviours), each in its own namespace, asked from a client
+# namespace over IPv4 and IPv6. The class must be the mode's, the evidence
+# (RCODE, AA) the same as dig sees; a silent address, a closed port and a
+# server answering garbage are no-answer, never a crash; -f with all of them
+# mixed gives the results in file order and exact counts.
+#
+#            +-- veth --  s1: 10.53.1.2  fd53:1::2   mode ok (NSD)
+#   client --+-- veth --  s2: 10.53.2.2  fd53:2::2   mode ignore
+#            |    ...     s8: 10.53.8.2  fd53:8::2   mode lame
+#            +-- veth --  sg: 10.53.9.2  fd53:9::2   garbage (python)
+#   10.53.10.2 is routed to sg, which does not have it: silent.
+source "$(dirname "$0")/scenario/lib.sh"
+source "$TOP/netns-tests/scenario/dns.sh"
+
+require_root
+require_cmd jq dig ldns-testns nsd setpriv nsenter python3
+[ -x "$V6FIX" ] || { log_test "host-dns-probe: build $V6FIX first (make cli)" $ksft_skip; exit $ksft_skip; }
+
+T=300		# --timeout per try, ms
+R=1		# --retries
+PROBE=(--timeout "$T" --retries "$R")
+NAMES=("$DNS_NAME" "ns.$DNS_ZONE")
+
+# --- the topology ------------------------------------------------------------------
+setup_ns cl
+declare -A ADDR4 ADDR6
+link() {	# link I NS: a veth from the client to NS, 10.53.I.0/24 and fd53:I::/64
+	local i=$1 ns=$2
+	ip link add "v6fd$i-$$" netns "$cl" type veth peer name eth0 netns "$ns"
+	ip -n "$cl" link set "v6fd$i-$$" up
+	ip -n "$ns" link set eth0 up
+	ip -n "$cl" addr add "10.53.$i.1/24" dev "v6fd$i-$$"
+	ip -n "$cl" addr add "fd53:$i::1/64" dev "v6fd$i-$$" nodad
+	ip -n "$ns" addr add "10.53.$i.2/24" dev eth0
+	ip -n "$ns" addr add "fd53:$i::2/64" dev eth0 nodad
+}
+i=0
+for mode in "${DNS_MODES[@]}"; do
+	i=$((i + 1))
+	setup_ns srv
+	link "$i" "$srv"
+	ADDR4[$mode]=10.53.$i.2 ADDR6[$mode]=fd53:$i::2
+	dns_auth_start "$srv" "$mode" "10.53.$i.2" "fd53:$i::2" ||
+		{ log_test "dns_auth_start $mode" 1; exit $ksft_fail; }
+done
+
+# The garbage server: answers every query with the query's ID and random
+# bytes (so the probe cannot take it for a stray datagram).
+setup_ns sg
+link 9 "$sg"
+ip -n "$cl" route add 10.53.10.2/32 via 10.53.9.2
+ip -n "$cl" route add fd53:10::2/128 via fd53:9::2
+GARBAGE='
+import os, socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 53))
+while True:
+    q, a = s.recvfrom(4096)
+    s.sendto(q[:2] + os.urandom(40), a)
+'
+nsenter --net="/run/netns/$sg" setpriv --pdeathsig TERM python3 -c "$GARBAGE" </dev/null &
+defer kill $!
+wait_for 10 __dns_listening "$sg" :: 53 || { log_test "garbage server" 1; exit $ksft_fail; }
+
+# probe ARGS...: v6fix -j dns probe in the client; JSON in $OUT, status in $RC.
+OUT= RC=0
+probe() {
+	OUT=$("$V6FIX" -n "$cl" -j dns probe "${PROBE[@]}" "$@" 2>"$ERRF")
+	RC=$?
+}
+ERRF=$(mktemp)
+defer rm -f "$ERRF"
+expect() {
+	jq -e "$1" >/dev/null 2>&1 <<<"$OUT"
+	check_err $? "$2: $OUT $(head -c 300 "$ERRF")"
+}
+
+# The class each mode must get, and the RCODE (ldns's names) of its AAAA.
+declare -A CLASS=([ok]=ok [ignore]=ignore [nxdomain]=nxdomain [rcode-1]=rcode [rcode-2]=rcode
+	[rcode-4]=rcode [broken]=broken [lame]=lame)
+declare -A RCODE=([ok]=NOERROR [nxdomain]=NXDOMAIN [rcode-1]=FORMERR [rcode-2]=SERVFAIL
+	[rcode-4]=NOTIMPL [broken]=NOERROR [lame]=NOERROR)
+
+# dig_evidence SERVER TYPE: "STATUS FLAGS" as dig sees them ("timeout" when none).
+dig_evidence() {
+	local out st fl
+	out=$(ip netns exec "$cl" dig +norec +tries=1 +time=1 "@$1" "$DNS_NAME" "$2" 2>&1)
+	st=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n 1)
+	fl=$(sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' <<<"$out" | head -n 1)
+	[ -n "$st" ] || { echo timeout; return; }
+	# dig says NOTIMP where ldns says NOTIMPL (RFC 6895's name is NotImp).
+	[ "$st" != NOTIMP ] || st=NOTIMPL
+	if [[ " $fl " == *" aa "* ]]; then echo "$st aa"; else echo "$st noaa"; fi
+}
+
+# --- each mode, each family ------------------------------------------------------------
+for mode in "${DNS_MODES[@]}"; do
+	for fam in 4 6; do
+		if [ $fam = 4 ]; then srv=${ADDR4[$mode]}; else srv=${ADDR6[$mode]}; fi
+		probe "$srv" "$DNS_NAME"
+		want=${CLASS[$mode]}
+		expect ".class == \"$want\"" "class"
+		expect '.a.result == "reply" and .a.rcode == "NOERROR" and .a.aa == true' "A answered with AA"
+		expect '.a.answers == [{"type":"A","rdlen":4}]' "one A record"
+		if [ "$mode" = ignore ]; then
+			expect ".aaaa.result == \"timeout\" and .aaaa.tries == $((R + 1))" "AAAA unanswered"
+			expect ".aaaa.ms >= $((T * (R + 1) - 5))" "AAAA waited every try"
+		else
+			expect ".aaaa.rcode == \"${RCODE[$mode]}\"" "AAAA RCODE"
+		fi
+		case $mode in
+		ok) expect '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .aaaa.aa' "AAAA record" ;;
+		broken) expect '.aaaa.result == "malformed" and .aaaa.answers[0].type == "AAAA"' "evidence" ;;
+		lame) expect '.aaaa.aa == false and .aaaa.referral == true' "lame evidence" ;;
+		esac
+		# The same evidence seen by dig, independently.
+		ev=$(dig_evidence "$srv" A)
+		[ "$ev" = "NOERROR aa" ] || fail "dig: A from $mode: $ev"
+		ev=$(dig_evidence "$srv" AAAA)
+		if [ "$mode" = ignore ]; then
+			[ "$ev" = timeout ] || fail "dig: AAAA from ignore answered: $ev"
+		else
+			got=$(jq -r '"\(.aaaa.rcode) \(if .aaaa.aa then "aa" else "noaa" end)"' <<<"$OUT")
+			[ "$ev" = "$got" ] || fail "dig sees \"$ev\" for AAAA, v6fix \"$got\""
+		fi
+		[ "$RC" = "$([ "$want" = ok ] && echo 0 || echo 1)" ] || fail "exit status $RC for $want"
+		log_test "mode $mode over IPv$fam: class $want, evidence as dig sees it"
+	done
+done
+
+# --- servers that give nothing usable ---------------------------------------------------------
+probe 10.53.10.2 "$DNS_NAME"
+expect '.class == "no-answer" and .a.result == "timeout"' "silent"
+expect ".a.tries == $((R + 1)) and .a.ms >= $((T * (R + 1) - 5))" "every try waited"
+expect '.aaaa.result == "not-sent" and .aaaa.ms == null' "AAAA not asked"
+[ "$RC" = 1 ] || fail "exit status $RC"
+ev=$(dig_evidence 10.53.10.2 A)
+[ "$ev" = timeout ] || fail "dig got an answer from the silent address: $ev"
+log_test "silent address: no-answer after $((R + 1)) tries of $T ms (dig: timeout)"
+
+probe "[fd53:1::2]:5399" "$DNS_NAME"
+expect '.class == "no-answer" and .a.result == "error" and .a.error == "ECONNREFUSED"' "closed port"
+expect '.a.tries == 1 and .a.ms < 1000' "refused at once"
+log_test "closed port: no-answer, ECONNREFUSED at once"
+
+for srv in 10.53.9.2 fd53:9::2; do
+	probe "$srv" "$DNS_NAME"
+	expect '.class == "no-answer" and .a.result == "malformed" and (.a.error | length > 0)' \
+		"garbage over $srv"
+done
+log_test "garbage answers (ID right, the rest random): no-answer, malformed, no crash"
+
+# Text: the evidence a person reads.
+txt=$("$V6FIX" -n "$cl" dns probe "${PROBE[@]}" "${ADDR4[rcode-2]}" "$DNS_NAME" 2>&1)
+grep -q "^${ADDR4[rcode-2]} $DNS_NAME\.: rcode" <<<"$txt" &&
+	grep -qE '^ +AAAA +reply SERVFAIL aa answers none, 1 try, [0-9.]+ ms$' <<<"$txt" &&
+	grep -qE '^ +A +reply NOERROR aa answers A/4, 1 try' <<<"$txt" ||
+	fail "text: $txt"
+log_test "text output: class, RCODE, AA, answers, tries and time per query"
+
+# --- a file: every server, both names, bounded concurrency ---------------------------------------
+list=$(mktemp)
+defer rm -f "$list"
+{
+	echo "# mode servers, both families, both names"
+	for mode in "${DNS_MODES[@]}"; do
+		for name in "${NAMES[@]}"; do
+			echo "${ADDR4[$mode]} $name"
+			echo "[${ADDR6[$mode]}]:53	$name   # comment"
+		done
+	done
+	echo
+	echo "10.53.10.2 $DNS_NAME"
+	echo "10.53.10.2 ns.$DNS_ZONE"
+	echo "[fd53:1::2]:5399 $DNS_NAME"
+	echo "fd53:9::2 $DNS_NAME"
+} >"$list"
+start=$(now_ms)
+OUT=$("$V6FIX" -n "$cl" -j dns probe "${PROBE[@]}" --parallel 8 -f "$list" 2>"$ERRF")
+RC=$?
+took=$(($(now_ms) - start))
+lines=$(grep -cv '^\(#.*\)\?$' "$list")
+[ "$(jq -s 'length' <<<"$OUT")" = $((lines + 1)) ] || fail "want $lines results and a summary: $OUT"
+# File order, servers normalised ([v6]:53 is the bare address).
+want=$(grep -v '^\(#.*\)\?$' "$list" | awk '{print $1}' | sed 's/^\[\(.*\)\]:53$/\1/')
+got=$(jq -rs '.[:-1][] | .server' <<<"$OUT")
+[ "$want" = "$got" ] || fail "results not in file order: $got"
+s='.[-1].summary'
+expect_s() { OUT2=$(jq -s "$s" <<<"$OUT"); jq -e "$1" >/dev/null <<<"$OUT2" || fail "$2: $OUT2"; }
+expect_s '.probes == 36 and .names == 2 and .servers == 19' "totals"
+expect_s '[.by_probe | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
+	"no-answer=4 ignore=4 nxdomain=4 rcode=12 broken=4 lame=4 ok=4"' "per probe"
+expect_s '[.by_server | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
+	"no-answer=3 ignore=2 nxdomain=2 rcode=6 broken=2 lame=2 ok=2"' "per server"
+expect_s '.by_name.ignore.count == 2 and .by_name.ok.count == 0' "per name: first bad class"
+expect_s '.by_server.rcode.percent == 31.6 and .misbehaving_servers == 14' "percentages"
+[ "$RC" = 1 ] || fail "exit status $RC with misbehaving servers"
+[ ! -s "$ERRF" ] || fail "stderr not a terminal, yet: $(head -c 200 "$ERRF")"
+log_test "-f: $lines lines in file order, exact counts by probe, name and server"
+# Serial, the waits alone: 8 ignore + 2 silent probes x $((R + 1)) x $T ms.
+serial=$((10 * (R + 1) * T))
+[ "$took" -lt $((serial * 3 / 4)) ] || fail "took $took ms, serial waits alone are $serial ms"
+log_test "-f --parallel 8: $took ms, the timeouts overlap (serial waits: $serial ms)"
+
+# Text table and the all-ok exit status.
+printf '%s %s\n' "${ADDR4[ok]}" "$DNS_NAME" "${ADDR6[ok]}" "ns.$DNS_ZONE" >"$list"
+txt=$("$V6FIX" -n "$cl" dns probe "${PROBE[@]}" -f "$list" 2>&1)
+RC=$?
+[ "$RC" = 0 ] || fail "exit status $RC for all ok"
+grep -qE '^ok +2 100\.00 % +2 100\.00 % +2 100\.00 %' <<<"$txt" &&
+	grep -qE '^lame +0 +0\.00 %' <<<"$txt" && grep -qE '^total +2 +2 +2$' <<<"$txt" ||
+	fail "table: $txt"
+log_test "-f text: the seed's table; exit 0 when every probe is ok"
+
+exit $EXIT_STATUS
