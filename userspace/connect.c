@@ -21,7 +21,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
-		"                                     [ -4 | -6 ] [ --timeout S ] [ --count N ]\n"
+		"                                     [ -4 | -6 ] [ --addrconfig ] [ --timeout S ]\n"
+		"                                     [ --count N ]\n"
 		"                                     [ -j ] HOST PORT\n"
 		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
 		"               turn until one succeeds (the default)\n"
@@ -31,6 +32,9 @@ static void usage(FILE *f)
 		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
 		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
 		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
+		"  --addrconfig getaddrinfo() with AI_ADDRCONFIG, as many applications do: no\n"
+		"               AAAA query when the host has no IPv6 address (glibc counts\n"
+		"               link-local ones)\n"
 		"  --timeout S  bound the run from the first attempt's start (name resolution\n"
 		"               is not counted; default: no bound); an attempt still running\n"
 		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
@@ -50,6 +54,7 @@ struct connect_opts {
 	int family;
 	double timeout_ms;
 	uint32_t count;
+	int gai_flags;
 	const char *host, *port;
 };
 
@@ -64,6 +69,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->family = AF_UNSPEC;
 	o->timeout_ms = INFINITY;
 	o->count = 1;
+	o->gai_flags = 0;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *a = argv[0];
@@ -98,6 +104,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 			argc--, argv++;
 			if (v6fix_parse_u32(argv[0], 10000, &o->count) || o->count == 0)
 				v6fix_invarg("--count (1-10000)", argv[0]);
+		} else if (!strcmp(a, "--addrconfig")) {
+			o->gai_flags |= AI_ADDRCONFIG;
 		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
 			int f = a[1] == '4' ? AF_INET : AF_INET6;
 
@@ -192,7 +200,7 @@ static int connect_once(const struct connect_opts *o)
 	int err;
 
 	r0 = v6fix_now_ms();
-	err = v6fix_resolve(o->host, o->port, o->family, &t, &n);
+	err = v6fix_resolve_flags(o->host, o->port, o->family, o->gai_flags, &t, &n);
 	r0 = v6fix_now_ms() - r0;
 	if (err || n == 0) {
 		rerr = err ? gai_strerror(err) : "no usable address";
