@@ -6,13 +6,15 @@
 # RFC 4074 misbehaviours), each in its own namespace, asked from a client
 # namespace over IPv4 and IPv6. The class must be the mode's, the evidence
 # (RCODE, AA) the same as dig sees; a silent address, a closed port and a
-# server answering garbage are no-answer, never a crash; -f with all of them
+# server answering garbage are no-answer, never a crash; a truncated reply
+# is asked again over TCP; -f with all of them
 # mixed gives the results in file order and exact counts.
 #
 #            +-- veth --  s1: 10.53.1.2  fd53:1::2   mode ok (NSD)
 #   client --+-- veth --  s2: 10.53.2.2  fd53:2::2   mode ignore
 #            |    ...     s8: 10.53.8.2  fd53:8::2   mode lame
 #            +-- veth --  sg: 10.53.9.2  fd53:9::2   garbage (python)
+#            +-- veth --  st: 10.53.11.2 fd53:11::2  TC over UDP, the answer over TCP
 #   10.53.10.2 is routed to sg, which does not have it: silent.
 source "$(dirname "$0")/scenario/lib.sh"
 source "$TOP/netns-tests/scenario/dns.sh"
@@ -67,6 +69,45 @@ while True:
 nsenter --net="/run/netns/$sg" setpriv --pdeathsig TERM python3 -c "$GARBAGE" </dev/null &
 defer kill $!
 wait_for 10 __dns_listening "$sg" :: 53 || { log_test "garbage server" 1; exit $ksft_fail; }
+
+# The truncating server: AAAA over UDP gets TC and no answer, over TCP the
+# record (ldns-testns matches on the transport).
+setup_ns st
+link 11 "$st"
+tcdir=$(mktemp -d)
+defer rm -rf "$tcdir"
+cat >"$tcdir/tc.testns" <<EOF
+\$ORIGIN $DNS_ZONE.
+ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id
+REPLY QR AA NOERROR
+SECTION QUESTION
+$DNS_NAME. IN A
+SECTION ANSWER
+$DNS_NAME. IN A 192.0.2.130
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode qtype qname UDP
+ADJUST copy_id
+REPLY QR AA TC NOERROR
+SECTION QUESTION
+$DNS_NAME. IN AAAA
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode qtype qname TCP
+ADJUST copy_id
+REPLY QR AA NOERROR
+SECTION QUESTION
+$DNS_NAME. IN AAAA
+SECTION ANSWER
+$DNS_NAME. IN AAAA 2001:db8:2::2
+ENTRY_END
+EOF
+nsenter --net="/run/netns/$st" setpriv --pdeathsig TERM ldns-testns -6 -p 53 "$tcdir/tc.testns" \
+	>"$tcdir/log" 2>&1 </dev/null &
+defer kill $!
+wait_for 10 __dns_listening "$st" :: 53 || { log_test "truncating server" 1; exit $ksft_fail; }
 
 # probe ARGS...: v6fix -j dns probe in the client; JSON in $OUT, status in $RC.
 OUT= RC=0
@@ -155,6 +196,13 @@ for srv in 10.53.9.2 fd53:9::2; do
 		"garbage over $srv"
 done
 log_test "garbage answers (ID right, the rest random): no-answer, malformed, no crash"
+
+probe 10.53.11.2 "$DNS_NAME"
+expect '.class == "ok" and .aaaa.tc == false and .aaaa.tcp == true' "truncated: asked again over TCP"
+expect '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .a.tcp == false' "the TCP answer"
+ip netns exec "$cl" dig +norec +tries=1 +time=1 @10.53.11.2 "$DNS_NAME" AAAA +ignore 2>&1 |
+	grep -q '^;; flags: qr aa tc;' || fail "dig +ignore does not see TC over UDP"
+log_test "truncated UDP reply (TC, dig sees it too): the answer comes over TCP"
 
 # Text: the evidence a person reads.
 txt=$("$V6FIX" -n "$cl" dns probe "${PROBE[@]}" "${ADDR4[rcode-2]}" "$DNS_NAME" 2>&1)

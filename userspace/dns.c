@@ -29,8 +29,8 @@ static void usage(FILE *f)
 		"Usage: v6fix [-n NETNS] [-j] dns probe [ --timeout MS ] [ --retries N ] SERVER NAME\n"
 		"       v6fix [-n NETNS] [-j] dns probe [ --timeout MS ] [ --retries N ]\n"
 		"                                       [ --parallel N ] -f FILE\n"
-		"Ask SERVER directly (recursion not desired, plain UDP, no EDNS) for NAME's A,\n"
-		"then its AAAA, and classify how it answers AAAA (RFC 4074; the rules in order):\n"
+		"Ask SERVER directly (recursion not desired, UDP, no EDNS; TCP after a truncated\n"
+		"reply) for NAME's A, then its AAAA, and classify how it answers AAAA (RFC 4074; the rules in order):\n"
 		"  no-answer  no usable reply to A (silent, unreachable, garbage): AAAA is not asked\n"
 		"  ignore     no reply to AAAA while A was answered                  (RFC 4074 A)\n"
 		"  nxdomain   NXDOMAIN for AAAA while A said NOERROR                 (B)\n"
@@ -168,6 +168,9 @@ static void print_query(const char *key, const char *label, const struct dns_que
 		print_bool(PRINT_JSON, "tc", NULL, q->tc);
 		if (q->tc)
 			print_text(" tc");
+		print_bool(PRINT_JSON, "tcp", NULL, q->tcp);
+		if (q->tcp)
+			print_text(" (over TCP: the UDP reply was truncated)");
 		print_bool(PRINT_JSON, "referral", NULL, q->referral);
 		if (q->referral)
 			print_text(" referral");
@@ -175,6 +178,7 @@ static void print_query(const char *key, const char *label, const struct dns_que
 		print_null(PRINT_JSON, "rcode", NULL);
 		print_null(PRINT_JSON, "aa", NULL);
 		print_null(PRINT_JSON, "tc", NULL);
+		print_null(PRINT_JSON, "tcp", NULL);
 		print_null(PRINT_JSON, "referral", NULL);
 	}
 	print_open_array("answers");

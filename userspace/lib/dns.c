@@ -283,7 +283,7 @@ int dns_parse_reply(const uint8_t *wire, size_t len, uint16_t id, const char *qn
 	if (len >= LDNS_HEADER_SIZE && LDNS_ID_WIRE(wire) != id)
 		return -1;
 	q->rcode = -1;
-	q->aa = q->tc = q->referral = false;
+	q->aa = q->tc = q->referral = q->tcp = false;
 	q->ancount = 0;
 	q->why[0] = '\0';
 	q->state = DNS_Q_MALFORMED;
@@ -531,7 +531,35 @@ static void advance(struct dns_probe *p, const struct dns_opts *o,
 	}
 }
 
-static void on_readable(struct dns_probe *p, double t)
+/*
+ * A truncated reply (TC) is not the answer: ask again over TCP, as a
+ * resolver would, with ldns_tcp_send() (blocking, bounded by the timeout;
+ * a truncated reply is rare without EDNS, so the loop rarely waits here).
+ * When TCP fails, the truncated reply stays the evidence.
+ */
+static void tcp_retry(struct dns_probe *p, const struct dns_opts *o)
+{
+	struct dns_query *q = cur(p), saved = *q;
+	struct timeval tv = { o->timeout_ms / 1000, (o->timeout_ms % 1000) * 1000 };
+	ldns_buffer *b = ldns_buffer_new(p->wirelen);
+	uint8_t *ans = NULL;
+	size_t n = 0;
+
+	if (!b)
+		return;
+	/* ldns sends the buffer up to its position (as ldns_pkt2buffer_wire leaves it). */
+	ldns_buffer_write(b, p->wire, p->wirelen);
+	if (ldns_tcp_send(&ans, b, &p->addr, p->addrlen, tv, &n) == LDNS_STATUS_OK && ans &&
+	    dns_parse_reply(ans, n, p->id, p->name, cur_type(p), q) == 0) {
+		q->tcp = true;
+	} else {
+		*q = saved;
+	}
+	free(ans);
+	ldns_buffer_free(b);
+}
+
+static void on_readable(struct dns_probe *p, const struct dns_opts *o, double t)
 {
 	uint8_t buf[65536];
 	ssize_t r;
@@ -545,8 +573,13 @@ static void on_readable(struct dns_probe *p, double t)
 			end_query(p, DNS_Q_ERROR, errno, t);
 			return;
 		}
-		if (dns_parse_reply(buf, (size_t)r, p->id, p->name, cur_type(p), cur(p)) == 0)
+		if (dns_parse_reply(buf, (size_t)r, p->id, p->name, cur_type(p), cur(p)) == 0) {
+			if (cur(p)->tc) {
+				tcp_retry(p, o);
+				t = now_ms();
+			}
 			end_query(p, cur(p)->state, 0, t);
+		}
 	}
 }
 
@@ -632,7 +665,7 @@ int dns_run(struct dns_probe *p, size_t n, const struct dns_opts *o,
 			struct dns_probe *q = &p[act[i]];
 
 			if (r > 0 && (pfd[i].revents & (POLLIN | POLLERR)))
-				on_readable(q, t);
+				on_readable(q, o, t);
 			if (q->wire && t >= q->deadline_ms) {
 				if (cur(q)->tries <= o->retries)
 					send_query(q, o, t);

@@ -51,6 +51,7 @@ struct dns_query {
 	char why[96];		/* for DNS_Q_MALFORMED: what ldns said */
 	int rcode;		/* header RCODE, -1 when no header was readable */
 	bool aa, tc;
+	bool tcp;		/* the UDP reply was truncated (TC): this one came over TCP */
 	bool referral;		/* no answer, NS and no SOA in the authority section */
 	unsigned int ancount;	/* answer records in the reply (as decoded) */
 	struct dns_rr_info ans[DNS_MAX_RRS];
