@@ -117,10 +117,6 @@ probe() {
 }
 ERRF=$(mktemp)
 defer rm -f "$ERRF"
-expect() {
-	jq -e "$1" >/dev/null 2>&1 <<<"$OUT"
-	check_err $? "$2: $OUT $(head -c 300 "$ERRF")"
-}
 
 # The class each mode must get, and the RCODE (ldns's names) of its AAAA.
 declare -A CLASS=([ok]=ok [ignore]=ignore [nxdomain]=nxdomain [rcode-1]=rcode [rcode-2]=rcode
@@ -128,16 +124,33 @@ declare -A CLASS=([ok]=ok [ignore]=ignore [nxdomain]=nxdomain [rcode-1]=rcode [r
 declare -A RCODE=([ok]=NOERROR [nxdomain]=NXDOMAIN [rcode-1]=FORMERR [rcode-2]=SERVFAIL
 	[rcode-4]=NOTIMPL [broken]=NOERROR [lame]=NOERROR)
 
-# dig_evidence SERVER TYPE: "STATUS FLAGS" as dig sees them ("timeout" when none).
+# Checks on $OUT, batched into one jq run (jq and dig start slowly on a
+# loaded machine): want FILTER MSG adds one, verdict runs them all and fails
+# with the messages of those that do not hold (or when $OUT is no JSON).
+CHECKS=()
+want() { CHECKS+=("c(($1); \"$2\")"); }
+verdict() {
+	local bad list
+	list=$(IFS=,; echo "${CHECKS[*]}")
+	CHECKS=()
+	bad=$(jq -rn "def c(f; m): if (try f catch false) then empty else m end; input | $list" \
+		<<<"$OUT" 2>&1 | paste -sd, -)
+	[ -z "$bad" ] || fail "$bad: $OUT $(head -c 300 "$ERRF")"
+}
+
+# dig_evidence SERVER: "STATUS FLAGS" of A, then of AAAA, as dig sees them
+# (one dig for both; "timeout" when no reply). dig says NOTIMP where ldns says
+# NOTIMPL (RFC 6895's name is NotImp).
 dig_evidence() {
-	local out st fl
-	out=$(ip netns exec "$cl" dig +norec +tries=1 +time=1 "@$1" "$DNS_NAME" "$2" 2>&1)
-	st=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n 1)
-	fl=$(sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' <<<"$out" | head -n 1)
-	[ -n "$st" ] || { echo timeout; return; }
-	# dig says NOTIMP where ldns says NOTIMPL (RFC 6895's name is NotImp).
-	[ "$st" != NOTIMP ] || st=NOTIMPL
-	if [[ " $fl " == *" aa "* ]]; then echo "$st aa"; else echo "$st noaa"; fi
+	local out st fl i
+	out=$(ip netns exec "$cl" dig +norec +tries=1 +time=1 "@$1" "$DNS_NAME" A "$DNS_NAME" AAAA 2>&1)
+	mapfile -t st < <(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out")
+	mapfile -t fl < <(sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' <<<"$out")
+	for i in 0 1; do
+		if [ -z "${st[i]:-}" ]; then echo timeout; continue; fi
+		[ "${st[i]}" != NOTIMP ] || st[i]=NOTIMPL
+		if [[ " ${fl[i]} " == *" aa "* ]]; then echo "${st[i]} aa"; else echo "${st[i]} noaa"; fi
+	done
 }
 
 # --- each mode, each family ------------------------------------------------------------
@@ -145,61 +158,66 @@ for mode in "${DNS_MODES[@]}"; do
 	for fam in 4 6; do
 		if [ $fam = 4 ]; then srv=${ADDR4[$mode]}; else srv=${ADDR6[$mode]}; fi
 		probe "$srv" "$DNS_NAME"
-		want=${CLASS[$mode]}
-		expect ".class == \"$want\"" "class"
-		expect '.a.result == "reply" and .a.rcode == "NOERROR" and .a.aa == true' "A answered with AA"
-		expect '.a.answers == [{"type":"A","rdlen":4}]' "one A record"
+		cls=${CLASS[$mode]}
+		want ".class == \"$cls\"" "class"
+		want '.a.result == "reply" and .a.rcode == "NOERROR" and .a.aa == true' "A answered with AA"
+		want '.a.answers == [{"type":"A","rdlen":4}]' "one A record"
 		if [ "$mode" = ignore ]; then
-			expect ".aaaa.result == \"timeout\" and .aaaa.tries == $((R + 1))" "AAAA unanswered"
-			expect ".aaaa.ms >= $((T * (R + 1) - 5))" "AAAA waited every try"
+			want ".aaaa.result == \"timeout\" and .aaaa.tries == $((R + 1))" "AAAA unanswered"
+			want ".aaaa.ms >= $((T * (R + 1) - 5))" "AAAA waited every try"
 		else
-			expect ".aaaa.rcode == \"${RCODE[$mode]}\"" "AAAA RCODE"
+			want ".aaaa.rcode == \"${RCODE[$mode]}\"" "AAAA RCODE"
 		fi
 		case $mode in
-		ok) expect '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .aaaa.aa' "AAAA record" ;;
-		broken) expect '.aaaa.result == "malformed" and .aaaa.answers[0].type == "AAAA"' "evidence" ;;
-		lame) expect '.aaaa.aa == false and .aaaa.referral == true' "lame evidence" ;;
+		ok) want '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .aaaa.aa' "AAAA record" ;;
+		broken) want '.aaaa.result == "malformed" and .aaaa.answers[0].type == "AAAA"' "evidence" ;;
+		lame) want '.aaaa.aa == false and .aaaa.referral == true' "lame evidence" ;;
 		esac
 		# The same evidence seen by dig, independently.
-		ev=$(dig_evidence "$srv" A)
-		[ "$ev" = "NOERROR aa" ] || fail "dig: A from $mode: $ev"
-		ev=$(dig_evidence "$srv" AAAA)
+		mapfile -t ev < <(dig_evidence "$srv")
+		[ "${ev[0]}" = "NOERROR aa" ] || fail "dig: A from $mode: ${ev[0]}"
 		if [ "$mode" = ignore ]; then
-			[ "$ev" = timeout ] || fail "dig: AAAA from ignore answered: $ev"
+			[ "${ev[1]}" = timeout ] || fail "dig: AAAA from ignore answered: ${ev[1]}"
 		else
-			got=$(jq -r '"\(.aaaa.rcode) \(if .aaaa.aa then "aa" else "noaa" end)"' <<<"$OUT")
-			[ "$ev" = "$got" ] || fail "dig sees \"$ev\" for AAAA, v6fix \"$got\""
+			want "\"\\(.aaaa.rcode) \\(if .aaaa.aa then \"aa\" else \"noaa\" end)\" == \"${ev[1]}\"" \
+				"dig sees ${ev[1]} for AAAA"
 		fi
-		[ "$RC" = "$([ "$want" = ok ] && echo 0 || echo 1)" ] || fail "exit status $RC for $want"
-		log_test "mode $mode over IPv$fam: class $want, evidence as dig sees it"
+		verdict
+		[ "$RC" = "$([ "$cls" = ok ] && echo 0 || echo 1)" ] || fail "exit status $RC for $cls"
+		log_test "mode $mode over IPv$fam: class $cls, evidence as dig sees it"
 	done
 done
 
 # --- servers that give nothing usable ---------------------------------------------------------
 probe 10.53.10.2 "$DNS_NAME"
-expect '.class == "no-answer" and .a.result == "timeout"' "silent"
-expect ".a.tries == $((R + 1)) and .a.ms >= $((T * (R + 1) - 5))" "every try waited"
-expect '.aaaa.result == "not-sent" and .aaaa.ms == null' "AAAA not asked"
+want '.class == "no-answer" and .a.result == "timeout"' "silent"
+want ".a.tries == $((R + 1)) and .a.ms >= $((T * (R + 1) - 5))" "every try waited"
+want '.aaaa.result == "not-sent" and .aaaa.ms == null' "AAAA not asked"
+verdict
 [ "$RC" = 1 ] || fail "exit status $RC"
-ev=$(dig_evidence 10.53.10.2 A)
-[ "$ev" = timeout ] || fail "dig got an answer from the silent address: $ev"
+ev=$(ip netns exec "$cl" dig +norec +tries=1 +time=1 @10.53.10.2 "$DNS_NAME" A 2>&1)
+grep -q 'timed out' <<<"$ev" && ! grep -q 'status:' <<<"$ev" ||
+	fail "dig got an answer from the silent address: $ev"
 log_test "silent address: no-answer after $((R + 1)) tries of $T ms (dig: timeout)"
 
 probe "[fd53:1::2]:5399" "$DNS_NAME"
-expect '.class == "no-answer" and .a.result == "error" and .a.error == "ECONNREFUSED"' "closed port"
-expect '.a.tries == 1 and .a.ms < 1000' "refused at once"
+want '.class == "no-answer" and .a.result == "error" and .a.error == "ECONNREFUSED"' "closed port"
+want '.a.tries == 1 and .a.ms < 1000' "refused at once"
+verdict
 log_test "closed port: no-answer, ECONNREFUSED at once"
 
 for srv in 10.53.9.2 fd53:9::2; do
 	probe "$srv" "$DNS_NAME"
-	expect '.class == "no-answer" and .a.result == "malformed" and (.a.error | length > 0)' \
+	want '.class == "no-answer" and .a.result == "malformed" and (.a.error | length > 0)' \
 		"garbage over $srv"
+	verdict
 done
 log_test "garbage answers (ID right, the rest random): no-answer, malformed, no crash"
 
 probe 10.53.11.2 "$DNS_NAME"
-expect '.class == "ok" and .aaaa.tc == false and .aaaa.tcp == true' "truncated: asked again over TCP"
-expect '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .a.tcp == false' "the TCP answer"
+want '.class == "ok" and .aaaa.tc == false and .aaaa.tcp == true' "truncated: asked again over TCP"
+want '.aaaa.answers == [{"type":"AAAA","rdlen":16}] and .a.tcp == false' "the TCP answer"
+verdict
 ip netns exec "$cl" dig +norec +tries=1 +time=1 @10.53.11.2 "$DNS_NAME" AAAA +ignore 2>&1 |
 	grep -q '^;; flags: qr aa tc;' || fail "dig +ignore does not see TC over UDP"
 log_test "truncated UDP reply (TC, dig sees it too): the answer comes over TCP"
@@ -236,18 +254,18 @@ took=$(($(now_ms) - start))
 lines=$(grep -cv '^\(#.*\)\?$' "$list")
 [ "$(jq -s 'length' <<<"$OUT")" = $((lines + 1)) ] || fail "want $lines results and a summary: $OUT"
 # File order, servers normalised ([v6]:53 is the bare address).
-want=$(grep -v '^\(#.*\)\?$' "$list" | awk '{print $1}' | sed 's/^\[\(.*\)\]:53$/\1/')
+order=$(grep -v '^\(#.*\)\?$' "$list" | awk '{print $1}' | sed 's/^\[\(.*\)\]:53$/\1/')
 got=$(jq -rs '.[:-1][] | .server' <<<"$OUT")
-[ "$want" = "$got" ] || fail "results not in file order: $got"
-s='.[-1].summary'
-expect_s() { OUT2=$(jq -s "$s" <<<"$OUT"); jq -e "$1" >/dev/null <<<"$OUT2" || fail "$2: $OUT2"; }
-expect_s '.probes == 36 and .names == 2 and .servers == 19' "totals"
-expect_s '[.by_probe | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
+[ "$order" = "$got" ] || fail "results not in file order: $got"
+OUT=$(jq -s '.[-1].summary' <<<"$OUT")
+want '.probes == 36 and .names == 2 and .servers == 19' "totals"
+want '[.by_probe | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
 	"no-answer=4 ignore=4 nxdomain=4 rcode=12 broken=4 lame=4 ok=4"' "per probe"
-expect_s '[.by_server | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
+want '[.by_server | to_entries[] | "\(.key)=\(.value.count)"] | join(" ") ==
 	"no-answer=3 ignore=2 nxdomain=2 rcode=6 broken=2 lame=2 ok=2"' "per server"
-expect_s '.by_name.ignore.count == 2 and .by_name.ok.count == 0' "per name: first bad class"
-expect_s '.by_server.rcode.percent == 31.6 and .misbehaving_servers == 14' "percentages"
+want '.by_name.ignore.count == 2 and .by_name.ok.count == 0' "per name: first bad class"
+want '.by_server.rcode.percent == 31.6 and .misbehaving_servers == 14' "percentages"
+verdict
 [ "$RC" = 1 ] || fail "exit status $RC with misbehaving servers"
 [ ! -s "$ERRF" ] || fail "stderr not a terminal, yet: $(head -c 200 "$ERRF")"
 log_test "-f: $lines lines in file order, exact counts by probe, name and server"
@@ -255,6 +273,11 @@ log_test "-f: $lines lines in file order, exact counts by probe, name and server
 serial=$((10 * (R + 1) * T))
 [ "$took" -lt $((serial * 3 / 4)) ] || fail "took $took ms, serial waits alone are $serial ms"
 log_test "-f --parallel 8: $took ms, the timeouts overlap (serial waits: $serial ms)"
+
+# Progress: on a terminal only (script(1) gives the run one), on stderr.
+tty=$(script -qec "$V6FIX -n $cl dns probe ${PROBE[*]} --parallel 8 -f $list >/dev/null" /dev/null)
+grep -q "v6fix: dns probe: $lines/$lines done" <<<"$tty" || fail "no progress on a terminal: $tty"
+log_test "-f: progress on stderr when it is a terminal (and only then, above)"
 
 # Text table and the all-ok exit status.
 printf '%s %s\n' "${ADDR4[ok]}" "$DNS_NAME" "${ADDR6[ok]}" "ns.$DNS_ZONE" >"$list"

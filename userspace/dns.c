@@ -26,13 +26,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: v6fix [-n NETNS] [-j] dns probe [ --timeout MS ] [ --retries N ] SERVER NAME\n"
+		"Usage: v6fix [-n NETNS] [-j] dns probe [ --timeout MS ] [ --retries N ]\n"
+		"                                       SERVER NAME\n"
 		"       v6fix [-n NETNS] [-j] dns probe [ --timeout MS ] [ --retries N ]\n"
 		"                                       [ --parallel N ] -f FILE\n"
 		"Ask SERVER directly (recursion not desired, UDP, no EDNS; TCP after a truncated\n"
 		"reply) for NAME's A, then its AAAA, and classify how it answers AAAA\n"
 		"(RFC 4074; the rules in order):\n"
-		"  no-answer  no usable reply to A (silent, unreachable, garbage): AAAA is not asked\n"
+		"  no-answer  no usable reply to A (silent, unreachable, garbage); AAAA not asked\n"
 		"  ignore     no reply to AAAA while A was answered                  (RFC 4074 A)\n"
 		"  nxdomain   NXDOMAIN for AAAA while A said NOERROR                 (B)\n"
 		"  rcode      any other error RCODE for AAAA, with or without AA     (C)\n"
@@ -49,7 +50,7 @@ static void usage(FILE *f)
 		"                first misbehaving class in rule order, else ok, else no-answer)\n"
 		"  --parallel N  probes outstanding at once with -f (default %d, 1-4096)\n"
 		"A name that does not exist gets rcode (NXDOMAIN for both). Progress goes to\n"
-		"stderr when it is a terminal. Exit status: 0 when every probe is ok, 1 otherwise.\n",
+		"stderr when it is a terminal. Exit status: 0 when every probe is ok, 1 if not.\n",
 		DNS_DEFAULT_TIMEOUT_MS, DNS_DEFAULT_RETRIES, DNS_DEFAULT_PARALLEL);
 }
 
