@@ -15,12 +15,13 @@
 #            |    ...     s8: 10.53.8.2  fd53:8::2   mode lame
 #            +-- veth --  sg: 10.53.9.2  fd53:9::2   garbage (python)
 #            +-- veth --  st: 10.53.11.2 fd53:11::2  TC over UDP, the answer over TCP
+#            +-- veth --  sk: 10.53.12.2 fd53:12::2  Knot DNS, the zone of mode ok
 #   10.53.10.2 is routed to sg, which does not have it: silent.
 source "$(dirname "$0")/scenario/lib.sh"
 source "$TOP/netns-tests/scenario/dns.sh"
 
 require_root
-require_cmd jq dig ldns-testns nsd setpriv nsenter python3
+require_cmd jq dig ldns-testns nsd knotd setpriv nsenter python3 script
 [ -x "$V6FIX" ] || { log_test "host-dns-probe: build $V6FIX first (make cli)" $ksft_skip; exit $ksft_skip; }
 
 T=300		# --timeout per try, ms
@@ -109,6 +110,33 @@ nsenter --net="/run/netns/$st" setpriv --pdeathsig TERM ldns-testns -6 -p 53 "$t
 defer kill $!
 wait_for 10 __dns_listening "$st" :: 53 || { log_test "truncating server" 1; exit $ksft_fail; }
 
+# A second healthy implementation: Knot DNS serving the same zone file.
+setup_ns sk
+link 12 "$sk"
+mkdir -p "$tcdir/knot"
+cp "$DNS_DATA/v6fix.test.zone" "$tcdir/knot/"
+cat >"$tcdir/knot/knot.conf" <<EOF
+server:
+    listen: [ 10.53.12.2@53, fd53:12::2@53 ]
+    rundir: $tcdir/knot
+database:
+    storage: $tcdir/knot
+template:
+  - id: default
+    storage: $tcdir/knot
+zone:
+  - domain: $DNS_ZONE
+    file: v6fix.test.zone
+log:
+  - target: stderr
+    any: warning
+EOF
+nsenter --net="/run/netns/$sk" setpriv --pdeathsig TERM knotd -c "$tcdir/knot/knot.conf" \
+	>"$tcdir/knot/log" 2>&1 </dev/null &
+defer kill $!
+wait_for 10 __dns_listening "$sk" fd53:12::2 53 ||
+	{ log_test "knotd: $(tail -n 2 "$tcdir/knot/log")" 1; exit $ksft_fail; }
+
 # probe ARGS...: v6fix -j dns probe in the client; JSON in $OUT, status in $RC.
 OUT= RC=0
 probe() {
@@ -187,6 +215,26 @@ for mode in "${DNS_MODES[@]}"; do
 		log_test "mode $mode over IPv$fam: class $cls, evidence as dig sees it"
 	done
 done
+
+# Knot, and what a healthy server says when there is no AAAA or no name.
+for srv in 10.53.12.2 fd53:12::2; do
+	probe "$srv" "$DNS_NAME"
+	want '.class == "ok" and .aaaa.answers == [{"type":"AAAA","rdlen":16}] and .aaaa.aa' "Knot $srv"
+	verdict
+done
+log_test "Knot DNS over IPv4 and IPv6: ok"
+for srv in "${ADDR4[ok]}" 10.53.12.2; do
+	probe "$srv" "$DNS_ZONE"
+	want '.class == "ok" and .aaaa.rcode == "NOERROR" and .aaaa.aa and .aaaa.ancount == 0' "NODATA"
+	want '.aaaa.referral == false' "an SOA is no referral"
+	verdict
+	probe "$srv" "nothere.$DNS_ZONE"
+	want '.class == "rcode" and .a.rcode == "NXDOMAIN" and .aaaa.rcode == "NXDOMAIN"' "no name"
+	verdict
+	ev=$(ip netns exec "$cl" dig +norec +tries=1 +time=1 "@$srv" "$DNS_ZONE" AAAA 2>&1)
+	grep -q 'status: NOERROR' <<<"$ev" && grep -q 'ANSWER: 0,' <<<"$ev" || fail "dig: $ev"
+done
+log_test "NSD and Knot: no AAAA at the apex is ok (NODATA, as dig sees it); no name is rcode"
 
 # --- servers that give nothing usable ---------------------------------------------------------
 probe 10.53.10.2 "$DNS_NAME"
