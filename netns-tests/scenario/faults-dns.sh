@@ -12,6 +12,7 @@
 # "dns_ignore_aaaa+v6_blackhole" or "dns_ignore_aaaa+client_no_v6:disable"
 # (faults.sh fault_apply).
 #
+#   dns_ok                  healthy: NSD serves v6fix.test (the baseline)
 #   dns_ignore_aaaa         no reply to AAAA                     (class A)
 #   dns_nxdomain_aaaa       NXDOMAIN for AAAA, A exists          (class B)
 #   dns_rcode_aaaa CODE     RCODE 1 FORMERR, 2 SERVFAIL, 4 NOTIMP (class C)
@@ -31,6 +32,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/dns.sh"
 
 FAULTS+=(
+	"dns_ok"
 	"dns_ignore_aaaa"
 	"dns_nxdomain_aaaa"
 	"dns_rcode_aaaa 1" "dns_rcode_aaaa 2" "dns_rcode_aaaa 4"
@@ -42,6 +44,7 @@ FAULTS+=(
 	"dns_ignore_aaaa+client_no_v6:linklocal"
 )
 
+fault_dns_ok() { dns_setup ok; }
 fault_dns_ignore_aaaa() { dns_setup ignore; }
 fault_dns_nxdomain_aaaa() { dns_setup nxdomain; }
 fault_dns_broken_aaaa() { dns_setup broken; }
