@@ -395,20 +395,23 @@ enum dns_class dns_classify(const struct dns_query *a, const struct dns_query *a
 		*reason = "an error RCODE for AAAA";
 		return DNS_RCODE;
 	}
-	if (aaaa->state == DNS_Q_MALFORMED) {
-		*reason = "the reply to AAAA is malformed";
-		return DNS_BROKEN;
-	}
+	/* The records first (a malformed reply keeps those ldns decoded), then the reply. */
 	n = aaaa->ancount < DNS_MAX_RRS ? aaaa->ancount : DNS_MAX_RRS;
 	for (unsigned int i = 0; i < n; i++) {
 		if (aaaa->ans[i].type == LDNS_RR_TYPE_AAAA && aaaa->ans[i].rdlen != 16) {
-			*reason = "an AAAA record whose data is not a 16-byte address";
+			*reason = aaaa->ans[i].rdlen < 0
+				? "an AAAA record that does not decode as a 16-byte address"
+				: "an AAAA record whose data is not a 16-byte address";
 			return DNS_BROKEN;
 		}
 		if (foreign_type(aaaa->ans[i].type, LDNS_RR_TYPE_AAAA)) {
 			*reason = "an answer record of another type than AAAA";
 			return DNS_BROKEN;
 		}
+	}
+	if (aaaa->state == DNS_Q_MALFORMED) {
+		*reason = "the reply to AAAA is malformed";
+		return DNS_BROKEN;
 	}
 	if (a->aa && (!aaaa->aa || aaaa->referral)) {
 		*reason = aaaa->referral ? "a referral for AAAA, while A came with AA"

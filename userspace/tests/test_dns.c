@@ -219,7 +219,13 @@ static void test_broken(void **state)
 	{
 		const struct rrspec r[] = { { NULL, LDNS_RR_TYPE_AAAA, 4 } };
 
+		struct dns_query a;
+		const char *why = NULL;
+
 		assert_int_equal(classify_aaaa(true, true, 0, r, 1, NULL, 0, &q), DNS_BROKEN);
+		a_ok(&a, true);
+		assert_int_equal(dns_classify(&a, &q, &why), DNS_BROKEN);
+		assert_non_null(strstr(why, "does not decode"));
 		assert_int_equal(q.state, DNS_Q_MALFORMED);
 		assert_int_equal(q.rcode, 0);
 		assert_true(q.aa);
