@@ -67,10 +67,13 @@ predicted() {
 		jq -r '.resolve_ms'
 }
 
-# near MEASURED PREDICTED WHAT: within 0.5x-1.5x of the model, +-300 ms.
+# near MEASURED PREDICTED WHAT: within 0.5x - 300 ms and 2x + 1 s of the
+# model (a loaded machine slows the cold cache's dozen daemon round trips;
+# what the checks separate are round trips, unbound's retries and glibc's
+# timeouts, seconds apart).
 near() {
 	local m=$1 p=$2
-	awk -v m="$m" -v p="$p" 'BEGIN { exit !(m >= 0.5 * p - 300 && m <= 1.5 * p + 300) }' ||
+	awk -v m="$m" -v p="$p" 'BEGIN { exit !(m >= 0.5 * p - 300 && m <= 2 * p + 1000) }' ||
 		fail "$3: measured $m ms, model $p ms"
 }
 
