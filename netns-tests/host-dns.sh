@@ -89,19 +89,22 @@ check_path() {
 }
 
 # --- every mode through the cache and straight at the server ---------------------
+# One topology: dns_auth_switch puts each mode in place (and flushes the cache).
 test_modes() {
-	local spec fault code want r opts
-	for spec in "dns_ok - AAAA+A" "dns_nxdomain_aaaa - A" "dns_rcode_aaaa 2 A" \
-		    "dns_rcode_aaaa 1 A" "dns_broken_aaaa - A" "dns_lame_aaaa - A" \
-		    "dns_ignore_aaaa - A"; do
-		read -r fault code want <<<"$spec"
+	local spec fault code want mode r opts
+	DNS_RESOLVER=cache DNS_RESOLV_OPTIONS=
+	fresh dns_ok || { log_test "modes: setup"; return; }
+	for spec in "dns_ok - AAAA+A ok" "dns_nxdomain_aaaa - A nxdomain" "dns_rcode_aaaa 2 A rcode-2" \
+		    "dns_rcode_aaaa 1 A rcode-1" "dns_rcode_aaaa 4 A rcode-4" "dns_broken_aaaa - A broken" \
+		    "dns_lame_aaaa - A lame" "dns_ignore_aaaa - A ignore"; do
+		read -r fault code want mode <<<"$spec"
 		# The silent AAAA costs timeouts: here one of one second
-		# (test_options counts them).
+		# (test_options counts them); NOTIMP's SERVFAIL comes to a retry.
 		opts=
-		[ "$fault" != dns_ignore_aaaa ] || opts="timeout:1 single-request-reopen"
-		DNS_RESOLVER=cache DNS_RESOLV_OPTIONS=$opts
-		if [ "$code" = - ]; then fresh "$fault"; else fresh "$fault" "$code"; fi ||
-			{ log_test "$fault: setup"; continue; }
+		[ "$mode" != ignore ] || opts="timeout:1 single-request-reopen"
+		[ "$mode" != rcode-4 ] || opts="timeout:1"
+		dns_auth_switch "$mode" || { fail "cannot switch to $mode"; log_test "$fault: switch"; continue; }
+		CUR_FAULT=$fault
 		for r in cache direct; do
 			resolver "$r" "$opts"
 			check_path "$fault${code/#-/} via $r${opts:+ ($opts)}" "$fault" "$code" "$want"
@@ -144,8 +147,9 @@ test_v6_transport() {
 	[ -z "$LOOKUP_ERR" ] || fail "lookup failed with glibc's default timeout: $LOOKUP_ERR"
 	log_test "cache, IPv6 transport blackholed: $(printf '%.0f' "$m") ms"
 
+	# The same chain, unbound restarted with do-ip6: no.
 	DNS_DO_IP6=no
-	fresh dns_v6_transport blackhole || { log_test "do-ip6 no: setup"; DNS_DO_IP6=yes; return; }
+	dns_cache_restart || { fail "cannot restart unbound"; DNS_DO_IP6=yes; log_test "do-ip6 no"; return; }
 	DNS_DO_IP6=yes
 	m_no=$(lookup_ms)
 	near "$m_no" "$(predicted dns_v6_transport blackhole do-ip6 no)" "do-ip6 no"
@@ -173,8 +177,11 @@ asks_aaaa() {
 test_no_global_v6() {
 	local how gai conn
 	DNS_RESOLVER=direct DNS_RESOLV_OPTIONS=
-	for how in disable linklocal; do
-		fresh "dns_ok+client_no_v6:$how" || { log_test "no global IPv6 ($how): setup"; continue; }
+	# linklocal first: disable_ipv6 on top of it removes the rest.
+	fresh "dns_ok+client_no_v6:linklocal" || { log_test "no global IPv6: setup"; return; }
+	for how in linklocal disable; do
+		[ $how = linklocal ] || fault_apply client_no_v6 disable ||
+			{ fail "client_no_v6 disable"; log_test "no global IPv6 ($how)"; continue; }
 		gai=$(asks_aaaa getent ahosts "$TOPO_HOST")
 		conn=$(asks_aaaa "$V6FIX" connect "$TOPO_HOST" "$TOPO_PORT")
 		# Measured: AI_ADDRCONFIG skips AAAA only with IPv6 disabled;
@@ -188,8 +195,34 @@ test_no_global_v6() {
 	done
 }
 
+# --- a DNS cell of the matrix end to end -----------------------------------------------
+test_matrix() {
+	local out args err rc
+	out=$(mktemp -d)
+	defer rm -rf "$out"
+	"$TOP/scripts/fallback-matrix" --no-vm --runs 3 --faults "dns_nxdomain_aaaa@direct" \
+		--resolv-options "timeout:2" --out "$out" >"$out/log" 2>&1 ||
+		fail "fallback-matrix failed: $(tail -n 3 "$out/log")"
+	jq -e '[.cells[] | select(.fault == "dns_nxdomain_aaaa")] | length == 2 and
+	       all(.resolver == "direct" and .resolv_options == "timeout:2" and .winner == "inet" and
+		   .resolve_ms > 0 and .elapsed_ms >= .resolve_ms and .predicted_resolve_ms == 20 and
+		   .runs == 3)' "$out/matrix.json" >/dev/null ||
+		fail "the DNS cells: $(jq -c '.cells' "$out/matrix.json" 2>&1 | head -c 600)"
+	grep -q '^| dns_nxdomain_aaaa \[direct, timeout:2\] | curl |' "$out/matrix.md" ||
+		fail "matrix.md lacks the DNS table row"
+	for args in "--resolvers bogus" "--resolv-options rotate" "--resolv-options timeout:0"; do
+		# shellcheck disable=SC2086 # one word per argument
+		err=$("$TOP/scripts/fallback-matrix" $args 2>&1 >/dev/null)
+		rc=$?
+		[ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ] || fail "fallback-matrix $args: exit $rc, '$err'"
+	done
+	"$TOP/scripts/fallback-matrix" --help | grep -q '^  dns_lame_aaaa$' || fail "--help lacks the DNS faults"
+	log_test "matrix: DNS cells (direct, timeout:2): lookup, total, prediction; bad usage"
+}
+
 test_modes
 test_options
 test_v6_transport
 test_no_global_v6
+test_matrix
 exit $EXIT_STATUS
