@@ -145,6 +145,18 @@ connect --count 2x localhost 80
 connect -5 localhost 80
 connect --bogus localhost 80
 connect localhost 80 extra
+connect --addrconfig localhost
+predict fault dns_rcode_aaaa code 3
+predict fault dns_bogus_aaaa
+predict fault dns_ignore_aaaa resolver bogus
+predict fault dns_ignore_aaaa resolver
+predict fault dns_ignore_aaaa resolv-options timeout:0
+predict fault dns_ignore_aaaa resolv-options rotate
+predict fault dns_ignore_aaaa do-ip6 maybe
+predict fault dns_ignore_aaaa+dns_lame_aaaa
+predict fault dns_ignore_aaaa+client_no_v6:sometimes
+predict fault dns_ignore_aaaa+v6_blackhole+onlink
+predict fault dns_v6_transport code drop
 serve
 serve notaport
 serve 65536
@@ -163,6 +175,38 @@ delayline --exit-with 0 10
 delayline 10 20
 label add prefix $'2001:db8::/32\nlabel' label 5
 policy prefer $'ipv4\nipv6'
+dns nosuchcommand
+dns help extra
+dns probe
+dns probe 192.0.2.1
+dns probe ns.example www.test
+dns probe 192.0.2.1:0 www.test
+dns probe 192.0.2.1:65536 www.test
+dns probe "[2001:db8::1" www.test
+dns probe "[192.0.2.1]:53" www.test
+dns probe 192.0.2.1 ""
+dns probe 192.0.2.1 a..b
+dns probe 192.0.2.1 "www test"
+dns probe 192.0.2.1 $'www\ntest'
+dns probe 192.0.2.1 www.test extra
+dns probe --bogus 192.0.2.1 www.test
+dns probe --timeout
+dns probe --timeout 0 192.0.2.1 www.test
+dns probe --timeout 60001 192.0.2.1 www.test
+dns probe --timeout 1.5 192.0.2.1 www.test
+dns probe --timeout abc 192.0.2.1 www.test
+dns probe --retries
+dns probe --retries 11 192.0.2.1 www.test
+dns probe --retries -1 192.0.2.1 www.test
+dns probe --parallel 4 192.0.2.1 www.test
+dns probe --parallel 0 -f /etc/hostname
+dns probe --parallel 4097 -f /etc/hostname
+dns probe -f
+dns probe -f ""
+dns probe -f /nonexistent/v6fix-none
+dns probe -f /etc/passwd
+dns probe -f /dev/null
+dns probe -f /etc/hostname 192.0.2.1 www.test
 TABLE
 )
 

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
-		"                                     [ -4 | -6 ] [ --timeout S ] [ --count N ]\n"
+		"                                     [ -4 | -6 ] [ --addrconfig ] [ --timeout S ]\n"
+		"                                     [ --count N ]\n"
 		"                                     [ -j ] HOST PORT\n"
 		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
 		"               turn until one succeeds (the default)\n"
@@ -31,13 +32,18 @@ static void usage(FILE *f)
 		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
 		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
 		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
+		"  --addrconfig getaddrinfo() with AI_ADDRCONFIG, as many applications do: no\n"
+		"               AAAA query when the host has no IPv6 address (glibc counts\n"
+		"               link-local ones)\n"
 		"  --timeout S  bound the run from the first attempt's start (name resolution\n"
 		"               is not counted; default: no bound); an attempt still running\n"
 		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
 		"  --count N    do it all N times in a row (1-10000, default 1), one result\n"
 		"               each (with -j one JSON object a line): repeated measurements\n"
 		"               without a process start each\n"
-		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt.\n"
+		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt;\n"
+		"resolve is getaddrinfo()'s own time, elapsed resolve + total (what a user\n"
+		"waits); a failed lookup shows its error and no attempt.\n"
 		"Exit status: 0 when an attempt connected (in every run), 1 otherwise.\n");
 }
 
@@ -48,6 +54,7 @@ struct connect_opts {
 	int family;
 	double timeout_ms;
 	uint32_t count;
+	int gai_flags;
 	const char *host, *port;
 };
 
@@ -62,6 +69,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->family = AF_UNSPEC;
 	o->timeout_ms = INFINITY;
 	o->count = 1;
+	o->gai_flags = 0;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *a = argv[0];
@@ -96,6 +104,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 			argc--, argv++;
 			if (v6fix_parse_u32(argv[0], 10000, &o->count) || o->count == 0)
 				v6fix_invarg("--count (1-10000)", argv[0]);
+		} else if (!strcmp(a, "--addrconfig")) {
+			o->gai_flags |= AI_ADDRCONFIG;
 		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
 			int f = a[1] == '4' ? AF_INET : AF_INET6;
 
@@ -138,7 +148,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->delay_ms = he_clamp_delay(o->delay_ms);
 }
 
-static void print_result(const struct v6fix_target *t, const struct he *h)
+static void print_result(const struct v6fix_target *t, const struct he *h,
+			 double resolve_ms, const char *resolve_err)
 {
 	char buf[32];
 
@@ -169,6 +180,10 @@ static void print_result(const struct v6fix_target *t, const struct he *h)
 		print_null(PRINT_ANY, "winner", "no winner");
 	}
 	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, h->end_ms);
+	print_float(PRINT_ANY, "resolve_ms", "resolve %.1f ms", 1, resolve_ms);
+	print_float(PRINT_ANY, "elapsed_ms", " elapsed %.1f ms\n", 1, resolve_ms + h->end_ms);
+	if (resolve_err)
+		print_string(PRINT_ANY, "resolve_error", "lookup failed: %s\n", resolve_err);
 	print_close_object();
 	print_end();
 }
@@ -179,11 +194,16 @@ static int connect_once(const struct connect_opts *o)
 	struct v6fix_target *t = NULL;
 	struct he_attempt *att;
 	struct he h;
+	const char *rerr = NULL;
 	size_t n = 0;
+	double r0;
 	int err;
 
-	err = v6fix_resolve(o->host, o->port, o->family, &t, &n);
+	r0 = v6fix_now_ms();
+	err = v6fix_resolve_flags(o->host, o->port, o->family, o->gai_flags, &t, &n);
+	r0 = v6fix_now_ms() - r0;
 	if (err || n == 0) {
+		rerr = err ? gai_strerror(err) : "no usable address";
 		v6fix_err("%s: %s", o->host, err ? gai_strerror(err) : "no usable address");
 		free(t);
 		t = NULL;
@@ -205,7 +225,7 @@ static int connect_once(const struct connect_opts *o)
 	else
 		v6fix_connect_seq(t, n, o->timeout_ms, &h, att);
 
-	print_result(t, &h);
+	print_result(t, &h, r0, rerr);
 	err = h.winner >= 0 ? 0 : 1;
 	free(att);
 	free(t);

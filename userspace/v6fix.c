@@ -29,6 +29,7 @@ static const struct {
 	{ "predict", do_predict, "what the timing model predicts for a fault, policy and client" },
 	{ "serve", do_serve, "a dual-stack TCP listener for tests" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
+	{ "dns", do_dns, "survey a DNS server's answers to AAAA queries (RFC 4074)" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
 };
 

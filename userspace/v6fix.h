@@ -26,6 +26,7 @@ int do_connect(int argc, char **argv);
 int do_predict(int argc, char **argv);
 int do_serve(int argc, char **argv);
 int do_delayline(int argc, char **argv);
+int do_dns(int argc, char **argv);
 int do_version(int argc, char **argv);
 
 #endif

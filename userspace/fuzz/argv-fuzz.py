@@ -30,7 +30,7 @@ import tempfile
 
 OBJECTS = ["softerr", "onlink", "label", "policy", "connect", "serve",
            "delayline", "version", "help", "s", "on", "la", "po", "co",
-           "ver"]
+           "ver", "dns"]
 WORDS = {
     "softerr": ["show", "set", "family", "inet", "inet6", "policy", "pass",
                 "hard", "rfc1122", "bsd", "retries", "help"],
@@ -45,6 +45,9 @@ WORDS = {
     "serve": ["-4", "-6", "--exit-with", "help"],
     "delayline": ["--queue", "--exit-with", "help"],
     "version": ["help"],
+    "dns": ["probe", "--timeout", "--retries", "--parallel", "-f", "/dev/null",
+            "/etc/hostname", "127.0.0.1", "[::1]:53", "127.0.0.1:5", "www.test",
+            "help"],
 }
 VALUES = ["0", "1", "-1", "80", "65535", "65536", "127", "128", "255",
           "4294967294", "4294967295", "4294967296", "2147483647",
@@ -54,7 +57,7 @@ VALUES = ["0", "1", "-1", "80", "65535", "65536", "127", "128", "255",
           "10.0.0.1/8", "fe80::/10", "::/129", "::/-1", "1.2.3.4", "::",
           "zz::/8", "/32", "2001:db8::/", "%s%n%x", "a" * 300]
 # Long-running objects: serve, delayline and connect may legitimately wait.
-MAY_HANG = {"serve", "delayline", "connect", "co"}
+MAY_HANG = {"serve", "delayline", "connect", "co", "dns"}
 SAN_MARKS = (b"ERROR: AddressSanitizer", b"runtime error:",
              b"ERROR: LeakSanitizer", b"SUMMARY: UndefinedBehaviorSanitizer")
 
