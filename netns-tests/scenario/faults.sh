@@ -9,6 +9,7 @@
 #
 #   faults-connect.sh   the IPv6 (or IPv4) handshake: ICMP errors, blackholes,
 #                       missing routes and listeners, the on-link assumption
+#   faults-data.sh      after the handshake: a PMTU black hole, a slow tunnel
 #
 # fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
 
@@ -16,6 +17,8 @@ FAULTS=()
 __faults_dir=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=faults-connect.sh
 source "$__faults_dir/faults-connect.sh"
+# shellcheck source=faults-data.sh
+source "$__faults_dir/faults-data.sh"
 unset __faults_dir
 
 fault_list() {
