@@ -29,6 +29,7 @@ static const struct {
 	{ "predict", do_predict, "what the timing model predicts for a fault, policy and client" },
 	{ "serve", do_serve, "a dual-stack TCP listener for tests" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
+	{ "fwcheck", do_fwcheck, "probe a path for filtered ICMP errors and large DNS answers" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
 };
 

@@ -27,5 +27,6 @@ int do_predict(int argc, char **argv);
 int do_serve(int argc, char **argv);
 int do_delayline(int argc, char **argv);
 int do_version(int argc, char **argv);
+int do_fwcheck(int argc, char **argv);
 
 #endif
