@@ -143,13 +143,11 @@ int v6fix_transfer_get(int fd, const char *host, uint64_t bytes, double t0_ms,
 			r->last_ms = now;
 			break;
 		}
-		if (got == 0) {
-			if (!in_body)
-				r->last_ms = now;
+		if (got == 0)
 			break;
-		}
 		if (isnan(r->first_ms))
 			r->first_ms = now;
+		r->last_ms = now;	/* the answer's last byte so far */
 		if (!in_body) {
 			/* The header, up to the empty line; the rest is body. */
 			size_t take = (size_t)got, end;
@@ -173,10 +171,8 @@ int v6fix_transfer_get(int fd, const char *host, uint64_t bytes, double t0_ms,
 			/* Of this read, what lies after the header. */
 			got = (ssize_t)((size_t)got - (end - (hlen - take)));
 		}
-		if (got > 0) {
+		if (got > 0)
 			r->body += (uint64_t)got;
-			r->last_ms = now;
-		}
 		if (r->body > r->want) {
 			r->err = EMSGSIZE;	/* more than asked for */
 			break;

@@ -21,7 +21,7 @@ struct v6fix_transfer {
 	uint64_t body;		/* body bytes received */
 	int status;		/* the HTTP status, 0 if no status line came */
 	double first_ms;	/* first byte of the answer; NAN if none */
-	double last_ms;		/* the last body byte (or when it stopped) */
+	double last_ms;		/* the answer's last byte (or when it stopped) */
 	bool complete;		/* status 200, body == want, then EOF */
 	int err;		/* 0, an errno, or ETIME (the deadline passed) */
 };
