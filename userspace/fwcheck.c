@@ -127,7 +127,7 @@ static size_t ip_hdr(int family)
 	return family == AF_INET6 ? 40 + 8 : 20 + 8;
 }
 
-static void errqueue(int fd, int family, struct outcome *o)
+static void errqueue(int fd, struct outcome *o)
 {
 	char ctl[512];
 	uint8_t data[64];
@@ -165,7 +165,6 @@ static void errqueue(int fd, int family, struct outcome *o)
 		else
 			snprintf(o->from, sizeof(o->from), "local");
 	}
-	(void)family;
 }
 
 /* Send one datagram and wait for an error or data, at most wait_ms. */
@@ -216,7 +215,7 @@ static void probe_run(const struct probe *p, struct outcome *o)
 	if (w < 0) {
 		o->err = errno;
 		o->kind = O_SENDERR;
-		errqueue(fd, p->family, o);	/* a local EMSGSIZE carries the MTU */
+		errqueue(fd, o);	/* a local EMSGSIZE carries the MTU */
 		o->ms = v6fix_now_ms() - t0;
 		close(fd);
 		return;
@@ -235,7 +234,7 @@ static void probe_run(const struct probe *p, struct outcome *o)
 			break;
 		o->ms = v6fix_now_ms() - t0;
 		if (pfd.revents & POLLERR) {
-			errqueue(fd, p->family, o);
+			errqueue(fd, o);
 			if (o->kind != O_NONE)
 				break;
 		}
