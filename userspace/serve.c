@@ -101,6 +101,7 @@ static bool answer(struct conn *c, const char *buf, size_t len)
 	size_t take = sizeof(c->req) - c->rlen;
 	uint64_t bytes;
 	pid_t pid;
+	int err;
 
 	if (take > len)
 		take = len;
@@ -126,7 +127,12 @@ static bool answer(struct conn *c, const char *buf, size_t len)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	alarm(SERVE_TRANSFER_S);
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
-	if (v6fix_transfer_answer(c->fd, bytes) == 0 && shutdown(c->fd, SHUT_WR) == 0)
+	err = v6fix_transfer_answer(c->fd, bytes);
+	if (err) {
+		v6fix_err("serve: sending %llu bytes: %s", (unsigned long long)bytes, strerror(-err));
+		_exit(1);
+	}
+	if (shutdown(c->fd, SHUT_WR) == 0)
 		while (read(c->fd, c->req, sizeof(c->req)) > 0)
 			;	/* until the client closes */
 	_exit(0);

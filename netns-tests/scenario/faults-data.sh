@@ -93,11 +93,17 @@ fault_slow_tunnel() {
 			return
 	fi
 	[ "$DATA_TUNNEL_DELAY" != 0 ] || return 0
-	# The tunnel's own delay: a second delay line on its own queue, in
+	# The tunnel's own delay: netem on both ends of the tunnel where the
+	# kernel has it (the VM), else a second delay line on its own queue, in
 	# mangle (after the path delay of raw): IPv6 from the client before it
 	# is encapsulated, the tunnel's outer packets from the server. Inner
 	# packets coming out of the tunnel skip the path delay (their outer
 	# packet had it): every direction gets D + DATA_TUNNEL_DELAY once.
+	if tc -n "$ROUTER" qdisc replace dev v6tun root netem delay "${DATA_TUNNEL_DELAY}ms" limit 10000 \
+		2>/dev/null; then
+		tc -n "$SERVER" qdisc replace dev v6tun root netem delay "${DATA_TUNNEL_DELAY}ms" limit 10000
+		return
+	fi
 	DATA_TUNNEL_PID=$("$V6FIX" -n "$ROUTER" delayline --daemon --exit-with "$me" \
 		--queue "$DATA_TUNNEL_QUEUE" "$DATA_TUNNEL_DELAY") ||
 		{ echo "fault_slow_tunnel: cannot start the delay line" >&2; return 1; }
