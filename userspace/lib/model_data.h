@@ -27,7 +27,8 @@
  * Time 0 is the first SYN, as in model.h; the connection takes one RTT, the
  * request half of one more before the server sends, the first byte
  * arrives after one RTT more. Ignored: receive-window autotuning, delayed
- * ACKs, pacing; the matrix shows them as deviation.
+ * ACKs, pacing, and the host's NFQUEUE delay lines, whose packet rate
+ * spreads a round over the RTT; the matrix shows them as deviation.
  */
 #ifndef V6FIX_MODEL_DATA_H
 #define V6FIX_MODEL_DATA_H
