@@ -25,6 +25,7 @@
  * needs CAP_NET_RAW.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -312,14 +314,45 @@ struct result {
 	char evidence[256];
 };
 
+/*
+ * The tests of each family, and each EDNS0 server, run at once in child
+ * processes (they mostly wait); each child sends its results through a
+ * pipe, and they are printed in a fixed order when all are in.
+ */
+struct record {
+	int family;
+	char test[16];
+	struct result r;
+};
+
+#define FW_MAX_RECORDS 16
+static struct record records[FW_MAX_RECORDS];
+static size_t nrecords;
+static int record_fd = -1;	/* in a child: the pipe to the parent */
+
 static void report(int family, const char *test, const struct result *r)
 {
+	struct record x = { .family = family, .r = *r };
+
+	snprintf(x.test, sizeof(x.test), "%s", test);
+	if (record_fd >= 0) {
+		/* One record is far below PIPE_BUF: written whole. */
+		if (write(record_fd, &x, sizeof(x)) != (ssize_t)sizeof(x))
+			_exit(1);
+		return;
+	}
+	if (nrecords < FW_MAX_RECORDS)
+		records[nrecords++] = x;
+}
+
+static void print_record(const struct record *x)
+{
 	print_open_object(NULL);
-	print_string(PRINT_ANY, "family", "%-6s", v6fix_family_name(family));
-	print_string(PRINT_ANY, "test", " %-15s", test);
-	print_string(PRINT_ANY, "verdict", " %-9s", verdict_name[r->v]);
-	print_float(PRINT_ANY, "ms", " %8.1f ms", 1, r->ms);
-	print_string(PRINT_ANY, "evidence", "  %s\n", r->evidence);
+	print_string(PRINT_ANY, "family", "%-6s", v6fix_family_name(x->family));
+	print_string(PRINT_ANY, "test", " %-15s", x->test);
+	print_string(PRINT_ANY, "verdict", " %-9s", verdict_name[x->r.v]);
+	print_float(PRINT_ANY, "ms", " %8.1f ms", 1, x->r.ms);
+	print_string(PRINT_ANY, "evidence", "  %s\n", x->r.evidence);
 	print_close_object();
 }
 
@@ -801,11 +834,26 @@ static void parse(int argc, char **argv, struct fw_opts *o)
 		v6fix_usage_error("fwcheck needs a TARGET (try 'v6fix fwcheck help')");
 }
 
+/* One job: a family's four tests, or (@dns) the EDNS0 test of a server. */
+static void run_job(struct fam *f, bool dns, const struct fw_opts *o)
+{
+	if (dns) {
+		test_edns(o, f);
+		return;
+	}
+	test_port(f, o);
+	test_addr(f, o);
+	test_ptb(f, o);
+	test_te(f, o);
+}
+
 int do_fwcheck(int argc, char **argv)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res = NULL, *ai;
-	struct fam fams[2];
-	size_t nf = 0;
+	struct fam fams[4];
+	int pipes[4];
+	pid_t pids[4];
+	size_t nf = 0, njobs;
 	struct fw_opts o;
 	int filtered = 0, err;
 	char port[8];
@@ -855,28 +903,63 @@ int do_fwcheck(int argc, char **argv)
 		print_string(PRINT_ANY, NULL, " dns %s", o.dns[i]);
 	print_close_array();
 	print_text("\n");
-	print_open_array("tests");
-	for (size_t i = 0; i < nf; i++) {
-		struct fam *f = &fams[i];
-
-		filtered += test_port(f, &o);
-		filtered += test_addr(f, &o);
-		filtered += test_ptb(f, &o);
-		filtered += test_te(f, &o);
-	}
+	fflush(stdout);
 	for (size_t i = 0; i < o.ndns; i++) {
 		struct addrinfo dh = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST };
-		struct fam df = { 0 };
+		struct fam *df = &fams[nf + i];
 
+		memset(df, 0, sizeof(*df));
+		df->family = AF_UNSPEC;		/* marks a DNS job */
 		if (!getaddrinfo(o.dns[i], "53", &dh, &res)) {
-			df.family = res->ai_family;
-			memcpy(&df.dst, res->ai_addr, res->ai_addrlen);
-			df.dlen = res->ai_addrlen;
-			addr_text(&df.dst, df.text, sizeof(df.text));
+			df->family = res->ai_family;
+			memcpy(&df->dst, res->ai_addr, res->ai_addrlen);
+			df->dlen = res->ai_addrlen;
+			addr_text(&df->dst, df->text, sizeof(df->text));
 			freeaddrinfo(res);
-			set_port(&df.dst, 53);
-			filtered += test_edns(&o, &df);
+			set_port(&df->dst, 53);
 		}
+	}
+	njobs = nf + o.ndns;
+	for (size_t j = 0; j < njobs; j++) {
+		int p[2];
+
+		pipes[j] = -1;
+		pids[j] = -1;
+		if (j >= nf && fams[j].family == AF_UNSPEC)
+			continue;
+		if (pipe2(p, O_CLOEXEC) == 0) {
+			pids[j] = fork();
+			if (pids[j] == 0) {
+				close(p[0]);
+				record_fd = p[1];
+				run_job(&fams[j], j >= nf, &o);
+				_exit(0);
+			}
+			close(p[1]);
+			if (pids[j] > 0) {
+				pipes[j] = p[0];
+				continue;
+			}
+			close(p[0]);
+		}
+		run_job(&fams[j], j >= nf, &o);	/* no fork: here, in turn */
+	}
+	for (size_t j = 0; j < njobs; j++) {
+		struct record x;
+
+		if (pipes[j] < 0)
+			continue;
+		while (read(pipes[j], &x, sizeof(x)) == (ssize_t)sizeof(x))
+			if (nrecords < FW_MAX_RECORDS)
+				records[nrecords++] = x;
+		close(pipes[j]);
+		waitpid(pids[j], NULL, 0);
+	}
+
+	print_open_array("tests");
+	for (size_t i = 0; i < nrecords; i++) {
+		print_record(&records[i]);
+		filtered += records[i].r.v == V_FILTERED;
 	}
 	print_close_array();
 	print_uint(PRINT_ANY, "filtered", "%llu filtered\n", (unsigned long long)filtered);
