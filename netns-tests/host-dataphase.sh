@@ -49,8 +49,15 @@ measure_tunnel() {
 	curl_get -4 1000000 >"$o.curl4"
 	topo_teardown
 }
-for p in 0 1 2; do ( measure_pmtu $p ) & done
-( measure_tunnel ) &
+# own_cleanup: in a subshell, run only its own deferred commands at exit
+# (its topology), also when interrupted; subshells inherit no EXIT trap.
+own_cleanup() {
+	__DEFER=()
+	trap __on_exit EXIT
+	trap __on_signal INT TERM
+}
+for p in 0 1 2; do ( own_cleanup; measure_pmtu $p ) & done
+( own_cleanup; measure_tunnel ) &
 
 # --- meanwhile: byte counts on a plain topology -------------------------------------
 topo_setup 0 2>/dev/null || { log_test "transfer: topology setup" 1; exit 1; }

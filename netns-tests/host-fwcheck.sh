@@ -73,6 +73,8 @@ nsd_start() {
 			zonefile: v6fix.test.zone
 	EOF
 	ip netns exec "$SERVER" nsd -c "$d/nsd.conf" || return 1
+	defer kill_pidfile "$d/nsd.pid"
+	wait_for 5 test -s "$d/nsd.pid"
 	wait_for 5 dig_ok "$TOPO_SRV4"
 }
 
@@ -122,8 +124,19 @@ run_config() {
 	topo_teardown
 }
 
+# own_cleanup: in a subshell, run only its own deferred commands at exit
+# (its topology, NSD), also when interrupted; subshells inherit no EXIT trap.
+own_cleanup() {
+	__DEFER=()
+	trap __on_exit EXIT
+	trap __on_signal INT TERM
+}
+kill_pidfile() {
+	[ ! -s "$1" ] || kill "$(cat "$1")"
+}
+
 for name in "${FW_NAMES[@]}"; do
-	( run_config "$name" ) &
+	( own_cleanup; run_config "$name" ) &
 done
 wait
 
