@@ -112,9 +112,8 @@ static bool answer(struct conn *c, const char *buf, size_t len)
 	c->answered = true;
 	if (!v6fix_transfer_parse_request(c->req, c->rlen, &bytes)) {
 		/* Fits any fresh send buffer; a short write only shortens it. */
-		if (write(c->fd, response, sizeof(response) - 1) < 0 ||
-		    shutdown(c->fd, SHUT_WR) < 0)
-			return false;
+		if (write(c->fd, response, sizeof(response) - 1) >= 0)
+			shutdown(c->fd, SHUT_WR);
 		return false;
 	}
 	signal(SIGCHLD, SIG_IGN);	/* children reap themselves */
@@ -123,8 +122,15 @@ static bool answer(struct conn *c, const char *buf, size_t len)
 		return false;	/* closed by the caller after the linger */
 	if (pid > 0)
 		return true;
-	/* The child: dies with the server; at most SERVE_TRANSFER_S in all. */
+	/*
+	 * The child: dies with the server, at most SERVE_TRANSFER_S in all,
+	 * and keeps only its connection (not the listener: a server started
+	 * again on the port must be able to bind it).
+	 */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != c->fd)
+			close(fd);
 	alarm(SERVE_TRANSFER_S);
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
 	err = v6fix_transfer_answer(c->fd, bytes);
