@@ -157,6 +157,36 @@ predict fault dns_ignore_aaaa+dns_lame_aaaa
 predict fault dns_ignore_aaaa+client_no_v6:sometimes
 predict fault dns_ignore_aaaa+v6_blackhole+onlink
 predict fault dns_v6_transport code drop
+connect --transfer
+connect --transfer -1 localhost 80
+connect --transfer 1x localhost 80
+connect --transfer 4294967296 localhost 80
+fwcheck
+fwcheck ""
+fwcheck 2001:db8::1 extra
+fwcheck 2001:db8::1 --bogus
+fwcheck 2001:db8::1 -4 -6
+fwcheck 2001:db8::1 --dns
+fwcheck 2001:db8::1 --dns ns.example
+fwcheck 2001:db8::1 --dns 2001:db8::53 --dns 192.0.2.53 --dns 192.0.2.54
+fwcheck 2001:db8::1 --dns-name ""
+fwcheck 2001:db8::1 --dns-type NOSUCHTYPE
+fwcheck 2001:db8::1 --prefix-len 0
+fwcheck 2001:db8::1 --prefix-len 128
+fwcheck 2001:db8::1 --prefix-len4 31
+fwcheck 2001:db8::1 --prefix-len x
+fwcheck 2001:db8::1 --port 0
+fwcheck 2001:db8::1 --port 65536
+fwcheck 2001:db8::1 --wait 5
+fwcheck 2001:db8::1 --wait 61s
+fwcheck 2001:db8::1 --nd-wait -1
+fwcheck 2001:db8::1 --wait
+predict fault pmtu_blackhole code 3
+predict fault slow_tunnel code 5
+predict fault pmtu_blackhole bytes -1
+predict fault pmtu_blackhole limit x
+predict fault slow_tunnel mtu 1000
+predict fault pmtu_blackhole bogus 1
 serve
 serve notaport
 serve 65536

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attempt.h"
 #include "he.h"
 #include "print.h"
+#include "transfer.h"
 #include "util.h"
 #include "v6fix.h"
 
@@ -22,7 +24,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
 		"                                     [ -4 | -6 ] [ --addrconfig ] [ --timeout S ]\n"
-		"                                     [ --count N ]\n"
+		"                                     [ --count N ] [ --transfer BYTES ]\n"
 		"                                     [ -j ] HOST PORT\n"
 		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
 		"               turn until one succeeds (the default)\n"
@@ -41,10 +43,14 @@ static void usage(FILE *f)
 		"  --count N    do it all N times in a row (1-10000, default 1), one result\n"
 		"               each (with -j one JSON object a line): repeated measurements\n"
 		"               without a process start each\n"
+		"  --transfer BYTES  then send \"GET /BYTES HTTP/1.0\" on the connection and\n"
+		"               read the answer (v6fix serve sends BYTES bytes): times of the\n"
+		"               first and last byte, body bytes; --timeout bounds it too\n"
 		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt;\n"
 		"resolve is getaddrinfo()'s own time, elapsed resolve + total (what a user\n"
 		"waits); a failed lookup shows its error and no attempt.\n"
-		"Exit status: 0 when an attempt connected (in every run), 1 otherwise.\n");
+		"Exit status: 0 when an attempt connected (in every run), 1 otherwise\n"
+		"(with --transfer: also when the body is incomplete).\n");
 }
 
 struct connect_opts {
@@ -56,6 +62,8 @@ struct connect_opts {
 	uint32_t count;
 	int gai_flags;
 	const char *host, *port;
+	bool transfer;
+	uint64_t transfer_bytes;
 };
 
 static void parse(int argc, char **argv, struct connect_opts *o)
@@ -70,6 +78,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->timeout_ms = INFINITY;
 	o->count = 1;
 	o->gai_flags = 0;
+	o->transfer = false;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *a = argv[0];
@@ -106,6 +115,16 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 				v6fix_invarg("--count (1-10000)", argv[0]);
 		} else if (!strcmp(a, "--addrconfig")) {
 			o->gai_flags |= AI_ADDRCONFIG;
+		} else if (!strcmp(a, "--transfer")) {
+			uint32_t b;
+
+			if (argc < 2)
+				v6fix_usage_error("--transfer needs a number of bytes");
+			argc--, argv++;
+			if (v6fix_parse_u32(argv[0], UINT32_MAX, &b))
+				v6fix_invarg("--transfer (bytes, 0-4294967295)", argv[0]);
+			o->transfer = true;
+			o->transfer_bytes = b;
 		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
 			int f = a[1] == '4' ? AF_INET : AF_INET6;
 
@@ -149,7 +168,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 }
 
 static void print_result(const struct v6fix_target *t, const struct he *h,
-			 double resolve_ms, const char *resolve_err)
+			 double resolve_ms, const char *resolve_err,
+			 const struct v6fix_transfer *x)
 {
 	char buf[32];
 
@@ -184,6 +204,8 @@ static void print_result(const struct v6fix_target *t, const struct he *h,
 	print_float(PRINT_ANY, "elapsed_ms", " elapsed %.1f ms\n", 1, resolve_ms + h->end_ms);
 	if (resolve_err)
 		print_string(PRINT_ANY, "resolve_error", "lookup failed: %s\n", resolve_err);
+	if (x)
+		v6fix_transfer_print(x);
 	print_close_object();
 	print_end();
 }
@@ -193,12 +215,14 @@ static int connect_once(const struct connect_opts *o)
 {
 	struct v6fix_target *t = NULL;
 	struct he_attempt *att;
+	struct v6fix_transfer x;
 	struct he h;
 	const char *rerr = NULL;
 	size_t n = 0;
 	double r0;
 	int err;
 
+	v6fix_attempt_keep.enabled = o->transfer;
 	r0 = v6fix_now_ms();
 	err = v6fix_resolve_flags(o->host, o->port, o->family, o->gai_flags, &t, &n);
 	r0 = v6fix_now_ms() - r0;
@@ -225,8 +249,17 @@ static int connect_once(const struct connect_opts *o)
 	else
 		v6fix_connect_seq(t, n, o->timeout_ms, &h, att);
 
-	print_result(t, &h, r0, rerr);
-	err = h.winner >= 0 ? 0 : 1;
+	if (o->transfer && h.winner >= 0 && v6fix_attempt_keep.fd >= 0) {
+		err = v6fix_transfer_get(v6fix_attempt_keep.fd, o->host, o->transfer_bytes,
+					 v6fix_attempt_keep.t0_ms, o->timeout_ms, &x);
+		close(v6fix_attempt_keep.fd);
+		v6fix_attempt_keep.fd = -1;
+		print_result(t, &h, r0, rerr, &x);
+		err = err ? 1 : 0;
+	} else {
+		print_result(t, &h, r0, rerr, NULL);
+		err = h.winner >= 0 ? 0 : 1;
+	}
 	free(att);
 	free(t);
 	return err;

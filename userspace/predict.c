@@ -14,6 +14,7 @@
 #include "genl.h"
 #include "model.h"
 #include "model_dns.h"
+#include "model_data.h"
 #include "print.h"
 #include "util.h"
 #include "v6fix.h"
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 		"              [ addrconfig ] [ do-ip6 { yes | no } ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
-		"            v4_unreach | DNSFAULT[+FAULT] }   (as in netns-tests/scenario/faults.sh)\n"
+		"            v4_unreach | pmtu_blackhole | slow_tunnel | DNSFAULT[+FAULT] }\n"
+		"            (as in netns-tests/scenario/faults.sh)\n"
 		"DNSFAULT := { dns_ignore_aaaa | dns_nxdomain_aaaa | dns_rcode_aaaa (code 1|2|4) |\n"
 		"            dns_broken_aaaa | dns_lame_aaaa | dns_v6_transport (code blackhole|reject) }\n"
 		"            optionally +client_no_v6:disable|linklocal and/or +CONNECTFAULT[:CODE]\n"
@@ -40,7 +42,11 @@ static void usage(FILE *f)
 		"POLICY := { stock | pass | hard | rfc1122 | bsd }   (default stock: no module)\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
-		"syn-retries default 6, bsd-retries 3, nd-solicit 3, nd-retrans 1000, he-delay 250.\n");
+		"syn-retries default 6, bsd-retries 3, nd-solicit 3, nd-retrans 1000, he-delay 250.\n"
+		"The data-phase faults (pmtu_blackhole code 0-2 = tcp_mtu_probing, slow_tunnel\n"
+		"code 6 or 4 = the family measured) take instead: [ bytes N ] (default 262144)\n"
+		"[ limit S ] (the run's --timeout) [ tunnel-delay MS ] [ mtu N ] (default 1280)\n"
+		"and print the transfer's first and last byte (lib/model_data.h).\n");
 }
 
 static int parse_policy(const char *arg)
@@ -144,6 +150,10 @@ int do_predict(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* The data-phase faults have their own model (predict_data.c). */
+	for (int i = 0; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "fault") && v6fix_data_fault_parse(argv[i + 1]) > 0)
+			return do_predict_data(argc, argv);
 	v6fix_scenario_init(&s);
 	v6fix_dns_scenario_init(&ds);
 	for (; argc > 0; argc--, argv++) {

@@ -3,26 +3,31 @@
  * v6fix serve: the server of the test topology. Debian installs no TCP
  * listener by default (no socat, no nc) and bash cannot listen, so the tool
  * brings its own: accept on PORT over IPv6, IPv4 or both, answer each
- * connection with an empty HTTP/1.0 response (so curl is a valid client
- * too), then close it once the client has finished sending.
+ * request with an empty HTTP/1.0 response (so curl is a valid client
+ * too), or "GET /BYTES" with BYTES bytes (connect --transfer), then close
+ * it once the client has finished sending.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "attempt.h"
 #include "daemon.h"
+#include "transfer.h"
 #include "util.h"
 #include "v6fix.h"
 
 #define SERVE_MAX_CONNS 256
 #define SERVE_LINGER_MS 5000
+#define SERVE_TRANSFER_S 600
 
 static const char response[] =
 	"HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -31,8 +36,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] serve [ -4 | -6 ] [ --daemon ] [ --exit-with PID ] PORT\n"
-		"A TCP listener for tests: accepts on PORT, answers each connection with an\n"
-		"empty HTTP/1.0 200 response and closes it.\n"
+		"A TCP listener for tests: accepts on PORT, answers each request with an\n"
+		"empty HTTP/1.0 200 response and closes it; \"GET /BYTES HTTP/1.x\" gets\n"
+		"BYTES bytes of body (connect --transfer, curl).\n"
 		"  -4, -6          listen on IPv4 only or IPv6 only (default: both, one socket)\n"
 		"  --daemon        detach once listening and print the listener's pid\n"
 		"  --exit-with PID exit when process PID exits\n");
@@ -78,7 +84,65 @@ fail:
 struct conn {
 	int fd;
 	double since_ms;
+	bool answered;
+	size_t rlen;
+	char req[128];		/* the start of the request: its first line */
 };
+
+/*
+ * Answer a connection once its request line is in (or its buffer full):
+ * "GET /BYTES HTTP/1.x" gets BYTES bytes (connect --transfer, curl), from
+ * a child process, so a stalled transfer (a PMTU black hole) stalls only
+ * itself; anything else the empty HTTP/1.0 200 response. Returns true
+ * when the connection was handed to a child.
+ */
+static bool answer(struct conn *c, const char *buf, size_t len)
+{
+	size_t take = sizeof(c->req) - c->rlen;
+	uint64_t bytes;
+	pid_t pid;
+	int err;
+
+	if (take > len)
+		take = len;
+	memcpy(c->req + c->rlen, buf, take);
+	c->rlen += take;
+	if (!memmem(c->req, c->rlen, "\r\n", 2) && c->rlen < sizeof(c->req))
+		return false;
+	c->answered = true;
+	if (!v6fix_transfer_parse_request(c->req, c->rlen, &bytes)) {
+		/* Fits any fresh send buffer; a short write only shortens it. */
+		if (write(c->fd, response, sizeof(response) - 1) >= 0)
+			shutdown(c->fd, SHUT_WR);
+		return false;
+	}
+	signal(SIGCHLD, SIG_IGN);	/* children reap themselves */
+	pid = fork();
+	if (pid < 0)
+		return false;	/* closed by the caller after the linger */
+	if (pid > 0)
+		return true;
+	/*
+	 * The child: dies with the server, at most SERVE_TRANSFER_S in all,
+	 * and keeps only its connection (not the listener: a server started
+	 * again on the port must be able to bind it).
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != c->fd)
+			close(fd);
+	alarm(SERVE_TRANSFER_S);
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+	err = v6fix_transfer_answer(c->fd, bytes);
+	if (err) {
+		v6fix_err("serve: sending %llu bytes: %s", (unsigned long long)bytes, strerror(-err));
+		_exit(1);
+	}
+	if (shutdown(c->fd, SHUT_WR) == 0)
+		while (read(c->fd, c->req, sizeof(c->req)) > 0)
+			;	/* until the client closes */
+	_exit(0);
+}
 
 static void drop(struct conn *c, size_t *n, size_t i)
 {
@@ -120,6 +184,8 @@ static void serve_loop(int lfd, int watch)
 
 			if (pfd[k].revents)
 				r = read(conns[i].fd, scratch, sizeof(scratch));
+			if (r > 0 && !conns[i].answered && answer(&conns[i], scratch, (size_t)r))
+				r = 0;	/* handed to a child: done here */
 			if (r <= 0 && !(r < 0 && errno == EAGAIN))
 				drop(conns, &nconn, i);
 			else if (now - conns[i].since_ms > SERVE_LINGER_MS)
@@ -132,12 +198,6 @@ static void serve_loop(int lfd, int watch)
 
 				if (fd < 0)
 					break;
-				/* Fits any fresh send buffer; a short write only shortens it. */
-				if (write(fd, response, sizeof(response) - 1) < 0 ||
-				    shutdown(fd, SHUT_WR) < 0) {
-					close(fd);
-					continue;
-				}
 				if (nconn == SERVE_MAX_CONNS)
 					drop(conns, &nconn, 0);
 				conns[nconn++] = (struct conn){ .fd = fd, .since_ms = now };

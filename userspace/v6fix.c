@@ -30,6 +30,7 @@ static const struct {
 	{ "serve", do_serve, "a dual-stack TCP listener for tests" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
 	{ "dns", do_dns, "survey a DNS server's answers to AAAA queries (RFC 4074)" },
+	{ "fwcheck", do_fwcheck, "probe a path for filtered ICMP errors and large DNS answers" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
 };
 

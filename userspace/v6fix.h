@@ -28,5 +28,7 @@ int do_serve(int argc, char **argv);
 int do_delayline(int argc, char **argv);
 int do_dns(int argc, char **argv);
 int do_version(int argc, char **argv);
+int do_fwcheck(int argc, char **argv);
+int do_predict_data(int argc, char **argv);
 
 #endif

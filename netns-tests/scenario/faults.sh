@@ -12,6 +12,7 @@
 #   faults-dns.sh       the lookup: misbehaving AAAA servers (RFC 4074), the
 #                       cache's IPv6 transport, a client without global IPv6
 #                       (it sources dns.sh)
+#   faults-data.sh      after the handshake: a PMTU black hole, a slow tunnel
 #
 # fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
 # NAME may join faults with "+", each part "name[:arg]"; ARGS go to the
@@ -23,6 +24,8 @@ __faults_dir=$(dirname "${BASH_SOURCE[0]}")
 source "$__faults_dir/faults-connect.sh"
 # shellcheck source=faults-dns.sh
 source "$__faults_dir/faults-dns.sh"
+# shellcheck source=faults-data.sh
+source "$__faults_dir/faults-data.sh"
 unset __faults_dir
 
 fault_list() {

@@ -30,7 +30,7 @@ import tempfile
 
 OBJECTS = ["softerr", "onlink", "label", "policy", "connect", "serve",
            "delayline", "version", "help", "s", "on", "la", "po", "co",
-           "ver", "dns"]
+           "ver", "dns", "fwcheck", "fw"]
 WORDS = {
     "softerr": ["show", "set", "family", "inet", "inet6", "policy", "pass",
                 "hard", "rfc1122", "bsd", "retries", "help"],
@@ -41,7 +41,10 @@ WORDS = {
     "policy": ["show", "set", "precedence", "label", "prefer", "ipv4",
                "ipv6", "reset", "explain", "--system", "localhost", "help"],
     "connect": ["--algo", "seq", "he", "--delay", "-4", "-6", "--timeout", "--count",
-                "-j", "::1", "127.0.0.1", "localhost", "help"],
+                "-j", "::1", "127.0.0.1", "localhost", "--transfer", "help"],
+    "fwcheck": ["-4", "-6", "--dns", "--dns-name", "--dns-type", "TXT", "--prefix-len",
+                "--prefix-len4", "--port", "--wait", "--nd-wait", "::1", "127.0.0.1",
+                "help"],
     "serve": ["-4", "-6", "--exit-with", "help"],
     "delayline": ["--queue", "--exit-with", "help"],
     "version": ["help"],
@@ -57,7 +60,7 @@ VALUES = ["0", "1", "-1", "80", "65535", "65536", "127", "128", "255",
           "10.0.0.1/8", "fe80::/10", "::/129", "::/-1", "1.2.3.4", "::",
           "zz::/8", "/32", "2001:db8::/", "%s%n%x", "a" * 300]
 # Long-running objects: serve, delayline and connect may legitimately wait.
-MAY_HANG = {"serve", "delayline", "connect", "co", "dns"}
+MAY_HANG = {"serve", "delayline", "connect", "co", "dns", "fwcheck", "fw"}
 SAN_MARKS = (b"ERROR: AddressSanitizer", b"runtime error:",
              b"ERROR: LeakSanitizer", b"SUMMARY: UndefinedBehaviorSanitizer")
 

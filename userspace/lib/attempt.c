@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Real connection attempts: resolution, sequential loop, HE driver (see attempt.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
@@ -15,6 +16,8 @@
 
 #include "attempt.h"
 #include "util.h"
+
+struct v6fix_attempt_keep v6fix_attempt_keep = { .fd = -1 };
 
 double v6fix_now_ms(void)
 {
@@ -132,6 +135,7 @@ long v6fix_connect_seq(const struct v6fix_target *t, size_t n, double timeout_ms
 	bool first = true;
 
 	he_init(h, att, n, -1, timeout_ms);
+	v6fix_attempt_keep.t0_ms = t0;
 	for (;;) {
 		/* Times count from the first attempt's start: that is 0.0. */
 		double now = first ? 0 : v6fix_now_ms() - t0;
@@ -167,7 +171,10 @@ long v6fix_connect_seq(const struct v6fix_target *t, size_t n, double timeout_ms
 		if (connect(fd, (const struct sockaddr *)&x->sa, x->salen) < 0)
 			err = errno;
 		now = v6fix_now_ms() - t0;
-		close(fd);
+		if (!err && v6fix_attempt_keep.enabled)
+			v6fix_attempt_keep.fd = fd;
+		else
+			close(fd);
 		if (err == EINPROGRESS) {
 			/* The deadline passed: he_next() ends the attempt. */
 			he_next(h, now > timeout_ms ? now : timeout_ms);
@@ -197,6 +204,7 @@ long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 	}
 	for (size_t i = 0; i < n; i++)
 		fds[i] = -1;
+	v6fix_attempt_keep.t0_ms = t0;
 
 	for (;;) {
 		double now = first ? 0 : v6fix_now_ms() - t0;
@@ -274,10 +282,17 @@ long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 			he_report(h, i, now, err);
 		}
 	}
-	/* The winner is not used further; losers are cancelled by closing. */
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
+	/* Losers are cancelled by closing; the winner too unless kept. */
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (v6fix_attempt_keep.enabled && (long)i == h->winner) {
+			fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
+			v6fix_attempt_keep.fd = fds[i];
+		} else {
 			close(fds[i]);
+		}
+	}
 	free(pfd);
 	free(idx);
 	free(fds);

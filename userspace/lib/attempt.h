@@ -10,6 +10,7 @@
 #define V6FIX_ATTEMPT_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -64,5 +65,17 @@ long v6fix_connect_seq(const struct v6fix_target *t, size_t n, double timeout_ms
  */
 long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 		      double timeout_ms, struct he *h, struct he_attempt *att);
+
+/*
+ * When .enabled, the drivers above leave the winner's socket open (and
+ * blocking) in .fd instead of closing it, and .t0_ms is the run's start
+ * (absolute CLOCK_MONOTONIC ms): connect --transfer goes on with it.
+ */
+struct v6fix_attempt_keep {
+	bool enabled;
+	int fd;
+	double t0_ms;
+};
+extern struct v6fix_attempt_keep v6fix_attempt_keep;
 
 #endif
