@@ -131,6 +131,7 @@ connect localhost 65536
 connect localhost 0
 connect --algo
 connect --algo fast localhost 80
+connect --algo first --delay 100 localhost 80
 connect --delay
 connect --delay -5 localhost 80
 connect --delay 1x localhost 80

@@ -20,7 +20,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he } ] [ --delay MS ]\n"
+		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he | first } ] [ --delay MS ]\n"
 		"                                     [ -4 | -6 ] [ --timeout S ] [ --count N ]\n"
 		"                                     [ -j ] HOST PORT\n"
 		"  --algo seq   getaddrinfo(), then a blocking connect() to each address in\n"
@@ -28,6 +28,8 @@ static void usage(FILE *f)
 		"  --algo he    Happy Eyeballs v2 (RFC 8305): families interleaved, the next\n"
 		"               attempt after the Connection Attempt Delay or at once when one\n"
 		"               fails; the first to connect wins, the others are closed\n"
+		"  --algo first only the first address getaddrinfo() returns, one blocking\n"
+		"               connect(), no fallback (what Asterisk does in most paths)\n"
 		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
 		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
 		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
@@ -45,6 +47,7 @@ static void usage(FILE *f)
 
 struct connect_opts {
 	bool he;
+	bool first;	/* --algo first: the first address only */
 	double delay_ms;
 	bool delay_set;
 	int family;
@@ -59,6 +62,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	int npos = 0;
 
 	o->he = false;
+	o->first = false;
 	o->delay_ms = HE_DEFAULT_DELAY_MS;
 	o->delay_set = false;
 	o->family = AF_UNSPEC;
@@ -70,14 +74,17 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 
 		if (!strcmp(a, "--algo")) {
 			if (argc < 2)
-				v6fix_usage_error("--algo needs seq or he");
+				v6fix_usage_error("--algo needs seq, he or first");
 			argc--, argv++;
+			o->he = o->first = false;
 			if (!strcmp(argv[0], "seq"))
 				o->he = false;
 			else if (!strcmp(argv[0], "he"))
 				o->he = true;
+			else if (!strcmp(argv[0], "first"))
+				o->first = true;
 			else
-				v6fix_invarg("--algo (seq or he)", argv[0]);
+				v6fix_invarg("--algo (seq, he or first)", argv[0]);
 		} else if (!strcmp(a, "--delay")) {
 			if (argc < 2)
 				v6fix_usage_error("--delay needs a duration in ms");
@@ -203,6 +210,8 @@ static int connect_once(const struct connect_opts *o)
 	}
 	if (o->he)
 		v6fix_targets_interleave(t, n);
+	if (o->first && n > 1)
+		n = 1;	/* no fallback: the rest of the list is never tried */
 
 	att = calloc(n ? n : 1, sizeof(*att));
 	if (!att) {

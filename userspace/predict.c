@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-j] predict fault FAULT [ code N ] [ policy POLICY ] [ policy4 POLICY ]\n"
-		"              [ algo { seq | he } ] [ he-delay MS ] [ delay MS ] [ kernel RELEASE ]\n"
+		"              [ algo { seq | he | first } ] [ he-delay MS ] [ delay MS ] [ kernel RELEASE ]\n"
 		"              [ syn-retries N ] [ syn-linear N ] [ bsd-retries N ]\n"
 		"              [ nd-solicit N ] [ nd-retrans MS ] [ -4 | -6 ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
@@ -110,8 +110,10 @@ int do_predict(int argc, char **argv)
 				s.algo = V6FIX_ALGO_SEQ;
 			else if (!strcmp(argv[0], "he"))
 				s.algo = V6FIX_ALGO_HE;
+			else if (!strcmp(argv[0], "first"))
+				s.algo = V6FIX_ALGO_FIRST;
 			else
-				v6fix_invarg("algo (seq or he)", argv[0]);
+				v6fix_invarg("algo (seq, he or first)", argv[0]);
 		} else if (!strcmp(key, "he-delay")) {
 			s.he_delay_ms = need_ms("he-delay", argv[0]);
 		} else if (!strcmp(key, "delay")) {
