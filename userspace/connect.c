@@ -23,7 +23,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] connect [ --algo { seq | he | first } ] [ --delay MS ]\n"
-		"                                     [ -4 | -6 ] [ --timeout S ] [ --count N ]\n"
+		"                                     [ -4 | -6 ] [ --addrconfig ] [ --timeout S ]\n"
+		"                                     [ --count N ]\n"
 		"                                     [ --resolve { getaddrinfo | rfc8305 | kame } ]\n"
 		"                                     [ --resolution-delay MS ] [ --aaaa-only-with-global ]\n"
 		"                                     [ -j ] HOST PORT\n"
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 		"  --delay MS   the Connection Attempt Delay of he (default 250 ms; values below\n"
 		"               10 ms are raised to 10 ms, as RFC 8305 section 5 requires)\n"
 		"  -4, -6       use only IPv4 or only IPv6 addresses\n"
+		"  --addrconfig getaddrinfo() with AI_ADDRCONFIG, as many applications do: no\n"
+		"               AAAA query when the host has no IPv6 address (glibc counts\n"
+		"               link-local ones)\n"
 		"  --timeout S  bound the run from the first attempt's start (name resolution\n"
 		"               is not counted; default: no bound); an attempt still running\n"
 		"               then ends with ETIME (the kernel's own timeout is ETIMEDOUT)\n"
@@ -69,6 +73,7 @@ struct connect_opts {
 	int family;
 	double timeout_ms;
 	uint32_t count;
+	int gai_flags;
 	const char *host, *port;
 	int strategy;		/* enum v6fix_strategy; -1: not given (getaddrinfo) */
 	double rd_ms;
@@ -90,6 +95,7 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 	o->strategy = -1;
 	o->rd_ms = V6FIX_RESOLUTION_DELAY_MS;
 	o->rd_set = o->aaaa_global = false;
+	o->gai_flags = 0;
 
 	for (; argc > 0; argc--, argv++) {
 		const char *a = argv[0];
@@ -143,6 +149,8 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 			o->rd_set = true;
 		} else if (!strcmp(a, "--aaaa-only-with-global")) {
 			o->aaaa_global = true;
+		} else if (!strcmp(a, "--addrconfig")) {
+			o->gai_flags |= AI_ADDRCONFIG;
 		} else if (!strcmp(a, "-4") || !strcmp(a, "-6")) {
 			int f = a[1] == '4' ? AF_INET : AF_INET6;
 
@@ -295,7 +303,7 @@ static int connect_once(const struct connect_opts *o)
 		family = AF_INET;
 
 	r0 = v6fix_now_ms();
-	err = v6fix_resolve(o->host, o->port, family, &t, &n);
+	err = v6fix_resolve_flags(o->host, o->port, family, o->gai_flags, &t, &n);
 	r0 = v6fix_now_ms() - r0;
 	if (err || n == 0) {
 		rerr = err ? gai_strerror(err) : "no usable address";

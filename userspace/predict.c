@@ -13,6 +13,7 @@
 #include "attempt.h"
 #include "genl.h"
 #include "model.h"
+#include "model_dns.h"
 #include "print.h"
 #include "util.h"
 #include "v6fix.h"
@@ -24,9 +25,18 @@ static void usage(FILE *f)
 		"              [ algo { seq | he | first } ] [ he-delay MS ] [ delay MS ] [ kernel RELEASE ]\n"
 		"              [ syn-retries N ] [ syn-linear N ] [ bsd-retries N ]\n"
 		"              [ nd-solicit N ] [ nd-retrans MS ] [ -4 | -6 ]\n"
+		"              [ resolver { cache | direct } ] [ resolv-options \"OPT...\" ]\n"
+		"              [ addrconfig ] [ do-ip6 { yes | no } ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
-		"            v4_unreach }   (as in netns-tests/scenario/faults.sh)\n"
+		"            v4_unreach | DNSFAULT[+FAULT] }   (as in netns-tests/scenario/faults.sh)\n"
+		"DNSFAULT := { dns_ignore_aaaa | dns_nxdomain_aaaa | dns_rcode_aaaa (code 1|2|4) |\n"
+		"            dns_broken_aaaa | dns_lame_aaaa | dns_v6_transport (code blackhole|reject) }\n"
+		"            optionally +client_no_v6:disable|linklocal and/or +CONNECTFAULT[:CODE]\n"
+		"A DNS fault adds the lookup (resolve_ms, elapsed_ms = resolve + connect): glibc 2.36\n"
+		"against unbound (resolver cache, default) or the server itself (direct), with the\n"
+		"resolv.conf options (timeout:N attempts:N single-request single-request-reopen\n"
+		"no-aaaa) and AI_ADDRCONFIG (addrconfig); the connect part starts when it ends.\n"
 		"POLICY := { stock | pass | hard | rfc1122 | bsd }   (default stock: no module)\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
@@ -63,22 +73,79 @@ static double need_ms(const char *what, const char *arg)
 	return ms;
 }
 
+/*
+ * FAULT is a connect-phase fault, or parts joined by "+" (faults.sh): at
+ * most one DNS fault, client_no_v6[:how], at most one connect fault
+ * ("name[:code]"). CODE (the "code" argument) goes to the first part.
+ * Fills @s and @ds; true when a DNS part (or client_no_v6) is present.
+ */
+static bool parse_fault(const char *fault, const char *code, struct v6fix_scenario *s,
+			struct v6fix_dns_scenario *ds)
+{
+	char buf[128], *save = NULL, *part;
+	bool dns = false, conn = false, first = true;
+
+	if (strlen(fault) >= sizeof(buf))
+		v6fix_invarg("fault (see 'v6fix predict help')", fault);
+	strcpy(buf, fault);
+	for (part = strtok_r(buf, "+", &save); part; part = strtok_r(NULL, "+", &save)) {
+		char *colon = strchr(part, ':');
+		const char *arg = first ? code : NULL;
+		int f;
+
+		if (colon) {
+			*colon = '\0';
+			arg = colon + 1;
+		}
+		first = false;
+		if (!strncmp(part, "dns_", 4)) {
+			if (dns && ds->mode != V6FIX_DNS_OK)
+				v6fix_invarg("fault (one DNS fault at most)", fault);
+			if (v6fix_dns_fault_parse(part, arg, ds))
+				v6fix_invarg("DNS fault or its code", fault);
+			dns = true;
+		} else if (!strcmp(part, "client_no_v6")) {
+			if (!arg || !strcmp(arg, "disable"))
+				ds->client_v6 = V6FIX_CLIENT_V6_DISABLED;
+			else if (!strcmp(arg, "linklocal"))
+				ds->client_v6 = V6FIX_CLIENT_V6_LINKLOCAL;
+			else
+				v6fix_invarg("client_no_v6 (disable or linklocal)", arg);
+			dns = true;
+		} else {
+			if (conn || (f = v6fix_fault_parse(part)) < 0)
+				v6fix_invarg("fault (see 'v6fix predict help')", fault);
+			s->fault = f;
+			if (arg)
+				s->code = (int)need_u32("code (0-15)", arg, 15);
+			conn = true;
+		}
+	}
+	/* Without a global IPv6 address an IPv6 connect fails at once. */
+	if (ds->client_v6 != V6FIX_CLIENT_V6_GLOBAL && !conn)
+		s->fault = V6FIX_FAULT_NO_V6_ROUTE;
+	return dns;
+}
+
 int do_predict(int argc, char **argv)
 {
 	struct v6fix_scenario s;
 	struct v6fix_prediction p;
 	const char *kernel = NULL;
-	bool have_fault = false, have_linear = false;
+	bool have_fault = false, have_linear = false, dns = false;
+	struct v6fix_dns_scenario ds;
+	struct v6fix_dns_prediction dp;
+	const char *fault_arg = NULL, *code_arg = NULL;
 	unsigned int major, minor;
 	struct utsname u;
 	char buf[32];
-	int f;
 
 	if (argc > 0 && v6fix_is_help(argv[0])) {
 		usage(stdout);
 		return 0;
 	}
 	v6fix_scenario_init(&s);
+	v6fix_dns_scenario_init(&ds);
 	for (; argc > 0; argc--, argv++) {
 		const char *key = argv[0];
 
@@ -90,17 +157,33 @@ int do_predict(int argc, char **argv)
 			s.only_v6 = true;
 			continue;
 		}
+		if (!strcmp(key, "addrconfig")) {
+			ds.addrconfig = true;
+			continue;
+		}
 		if (argc < 2)
 			v6fix_usage_error("\"%s\" needs a value (try 'v6fix predict help')", key);
 		argc--, argv++;
 		if (!strcmp(key, "fault")) {
-			f = v6fix_fault_parse(argv[0]);
-			if (f < 0)
-				v6fix_invarg("fault (see 'v6fix predict help')", argv[0]);
-			s.fault = f;
+			fault_arg = argv[0];
 			have_fault = true;
 		} else if (!strcmp(key, "code")) {
-			s.code = (int)need_u32("code (0-15)", argv[0], 15);
+			code_arg = argv[0];
+		} else if (!strcmp(key, "resolver")) {
+			if (!strcmp(argv[0], "cache"))
+				ds.resolver = V6FIX_DNS_CACHE;
+			else if (!strcmp(argv[0], "direct"))
+				ds.resolver = V6FIX_DNS_DIRECT;
+			else
+				v6fix_invarg("resolver (cache or direct)", argv[0]);
+		} else if (!strcmp(key, "resolv-options")) {
+			if (v6fix_dns_options_parse(argv[0], &ds))
+				v6fix_invarg("resolv-options (timeout:1-30 attempts:1-5 single-request "
+					     "single-request-reopen no-aaaa)", argv[0]);
+		} else if (!strcmp(key, "do-ip6")) {
+			if (strcmp(argv[0], "yes") && strcmp(argv[0], "no"))
+				v6fix_invarg("do-ip6 (yes or no)", argv[0]);
+			ds.do_ip6 = argv[0][0] == 'y';
 		} else if (!strcmp(key, "policy")) {
 			s.policy6 = parse_policy(argv[0]);
 		} else if (!strcmp(key, "policy4")) {
@@ -143,6 +226,7 @@ int do_predict(int argc, char **argv)
 	}
 	if (!have_fault)
 		v6fix_usage_error("predict needs a fault (try 'v6fix predict help')");
+	dns = parse_fault(fault_arg, code_arg, &s, &ds);
 	if (s.only_v4 && s.only_v6)
 		v6fix_usage_error("-4 and -6 exclude each other");
 
@@ -156,9 +240,42 @@ int do_predict(int argc, char **argv)
 			v6fix_usage_error("kernel %u.%u has no tcp_syn_linear_timeouts", major, minor);
 		s.syn.linear_timeouts = -1;
 	}
+	ds.delay_ms = s.delay_ms;
+	if (dns) {
+		if (v6fix_dns_predict(&ds, &dp))
+			v6fix_usage_error("inconsistent DNS scenario for fault %s", fault_arg);
+		/* The connect part sees what the lookup returned. */
+		if (!dp.have_aaaa)
+			s.only_v4 = true;
+		if (!dp.have_a)
+			s.only_v6 = true;
+	}
+	if (dns && dp.failed)
+		s.only_v6 = false, s.fault = V6FIX_FAULT_HEALTHY;
 	if (v6fix_predict(&s, &p))
 		v6fix_usage_error("code %d does not exist for fault %s", s.code,
 				  v6fix_fault_name(s.fault));
+	if (dns) {
+		char why[2 * sizeof(p.why) + 16];
+		size_t l;
+
+		if (dp.failed) {
+			p.n = 0;
+			p.winner = -1;
+			p.total_ms = 0;
+			snprintf(why, sizeof(why), "lookup fails: %s", dp.why);
+		} else if (!dp.have_aaaa) {
+			snprintf(why, sizeof(why), "%s; then IPv4 alone (no AAAA): %.0f ms", dp.why,
+				 p.total_ms);
+		} else {
+			snprintf(why, sizeof(why), "%s; then %s", dp.why, p.why);
+		}
+		l = strlen(why);
+		if (l >= sizeof(p.why))
+			l = sizeof(p.why) - 1;
+		memcpy(p.why, why, l);
+		p.why[l] = '\0';
+	}
 
 	print_open_object(NULL);
 	print_open_array("attempts");
@@ -184,6 +301,13 @@ int do_predict(int argc, char **argv)
 		print_null(PRINT_ANY, "winner", "no winner");
 	}
 	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, p.total_ms);
+	if (dns) {
+		print_float(PRINT_ANY, "resolve_ms", "resolve %.1f ms", 1, dp.resolve_ms);
+		print_float(PRINT_ANY, "elapsed_ms", " elapsed %.1f ms\n", 1,
+			    dp.resolve_ms + p.total_ms);
+		if (dp.failed)
+			print_string(PRINT_ANY, "resolve_error", "lookup failed: %s\n", dp.error);
+	}
 	print_string(PRINT_ANY, "why", "why: %s\n", p.why);
 	print_close_object();
 	print_end();

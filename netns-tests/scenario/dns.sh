@@ -37,6 +37,7 @@ DNS_AUTH4=198.51.100.53
 DNS_AUTH6=2001:db8:5302::53
 DNS_MODES=(ok ignore nxdomain rcode-1 rcode-2 rcode-4 broken lame)
 DNS_DIR=
+DNS_PIDS=()
 
 dns_auth_modes() {
 	printf '%s\n' "${DNS_MODES[@]}"
@@ -70,6 +71,7 @@ __dns_run() {
 	shift 3
 	nsenter --net="/run/netns/$ns" setpriv --pdeathsig TERM "$@" >"$log" 2>&1 </dev/null &
 	DNS_LAST_PID=$!
+	DNS_PIDS+=("$DNS_LAST_PID $tag")
 	defer __dns_stop "$DNS_LAST_PID" "$tag"
 }
 
@@ -82,8 +84,15 @@ __dns_listening() {
 }
 
 # __dns_wait PID NS ADDR...: wait until the daemon listens on every ADDR.
+# With DNS_WAIT_LATER set, only note it in DNS_WAITS (dns_setup starts its
+# daemons at once and then waits for all: each takes 0.1-0.5 s to start).
+DNS_WAITS=()
 __dns_wait() {
 	local pid=$1 ns=$2 a
+	if [ -n "${DNS_WAIT_LATER:-}" ]; then
+		DNS_WAITS+=("$*")
+		return 0
+	fi
 	shift 2
 	for a in "$@"; do
 		wait_for 10 __dns_listening "$ns" "$a" 53 || return 1
@@ -164,4 +173,201 @@ dns_auth_start() {
 		ldns-testns -6 -p 53 "$dir/auth-$mode.testns"
 	__dns_wait "$DNS_LAST_PID" "$ns" "$@" ||
 		{ echo "dns: ldns-testns did not start in $ns: $(tail -n 3 "$dir/log")" >&2; return 1; }
+}
+
+# --- the DNS side of the topology ------------------------------------------------
+#
+# dns_setup MODE puts three namespaces behind topology.sh's router (call
+# topo_setup first); each crossing of the router costs the path delay D:
+#
+#   $CLIENT -- $ROUTER --+-- eth-dc -- $DNS_CACHE  unbound, the cache
+#                        |             2001:db8:5300::2  198.51.100.2
+#                        +-- eth-dt -- $DNS_TREE   NSD: the root (root.test)
+#                        |             2001:db8:5301::18 198.51.100.18
+#                        |             NSD: test. (ns.test)
+#                        |             2001:db8:5301::19 198.51.100.19
+#                        +-- eth-da -- $DNS_AUTH   v6fix.test in MODE (ns.v6fix.test)
+#                                      2001:db8:5302::53 198.51.100.53
+#
+# The client's /etc/netns/$CLIENT/resolv.conf names the cache (resolver
+# "cache": stub -> unbound -> root -> test. -> v6fix.test) or the
+# authoritative server itself (resolver "direct": the hotel's broken
+# forwarder), over IPv4, with DNS_RESOLV_OPTIONS; its hosts file no longer
+# names the server, so every client resolves server.v6fix.test in DNS.
+# Settings (environment, read by dns_setup):
+#   DNS_RESOLVER        cache (default) or direct
+#   DNS_RESOLV_OPTIONS  glibc options: "", single-request, single-request-reopen,
+#                       timeout:N, attempts:N, no-aaaa (space separated)
+#   DNS_DO_IP6          the cache's do-ip6: yes (default) or no
+# dns_teardown removes it now (also done at exit); dns_flush empties the
+# cache (between measurements); dns_lookup [getent ARGS] times getent ahosts.
+DNS_RESOLVER=${DNS_RESOLVER:-cache}
+DNS_RESOLV_OPTIONS=${DNS_RESOLV_OPTIONS:-}
+DNS_DO_IP6=${DNS_DO_IP6:-yes}
+DNS_CACHE4=198.51.100.2
+DNS_CACHE6=2001:db8:5300::2
+DNS_ROOT4=198.51.100.18
+DNS_ROOT6=2001:db8:5301::18
+DNS_PARENT4=198.51.100.19
+DNS_PARENT6=2001:db8:5301::19
+DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL=
+
+# __dns_link NS IF-AT-ROUTER N V6NET V4NET: a veth from the router to NS;
+# the router is ::1 / .N+1 on it; static neighbours (MACs 02:76:36:53:N:1/2).
+__dns_link() {
+	local ns=$1 rif=$2 n=$3 net6=$4 net4=$5 rmac cmac
+	shift 5
+	rmac=02:76:36:53:0$n:01 cmac=02:76:36:53:0$n:02
+	ip -n "$ROUTER" -batch - <<-EOF || return 1
+		link add $rif address $rmac type veth peer name eth0 address $cmac netns $ns
+		addr add ${net6}1/64 dev $rif nodad
+		addr add ${net4%.*}.$((${net4##*.} + 1))/28 dev $rif
+		link set $rif up
+	EOF
+	local a batch="link set lo up"$'\n'"link set eth0 up"$'\n'
+	for a in "$@"; do
+		if [[ $a == *:* ]]; then batch+="addr add $a/64 dev eth0 nodad"$'\n'
+		else batch+="addr add $a/28 dev eth0"$'\n'; fi
+		ip -n "$ROUTER" neigh replace "$a" lladdr "$cmac" dev "$rif" nud permanent || return 1
+	done
+	ip -n "$ns" -batch - <<-EOF || return 1
+		$batch
+		route add default via ${net6}1 dev eth0
+		route add default via ${net4%.*}.$((${net4##*.} + 1)) dev eth0
+		neigh replace ${net6}1 lladdr $rmac dev eth0 nud permanent
+		neigh replace ${net4%.*}.$((${net4##*.} + 1)) lladdr $rmac dev eth0 nud permanent
+	EOF
+}
+
+# dns_setup MODE: the DNS side, the authoritative server in MODE.
+dns_setup() {
+	local mode=$1 sfx
+	[ -n "$CLIENT" ] || { echo "dns_setup: topo_setup first" >&2; return 2; }
+	case "$DNS_RESOLVER" in
+	cache|direct) ;;
+	*) echo "dns_setup: unknown resolver '$DNS_RESOLVER' (cache, direct)" >&2; return 2 ;;
+	esac
+	case "$DNS_DO_IP6" in
+	yes|no) ;;
+	*) echo "dns_setup: DNS_DO_IP6 must be yes or no" >&2; return 2 ;;
+	esac
+	__dns_resolv_conf_ok "$DNS_RESOLV_OPTIONS" || return 2
+	sfx=${CLIENT#v6fix-client-}
+	DNS_CACHE=v6fix-dnscache-$sfx DNS_TREE=v6fix-dnstree-$sfx DNS_AUTH=v6fix-dnsauth-$sfx
+	defer __topo_remove "$DNS_CACHE" "$DNS_TREE" "$DNS_AUTH"
+	ip -batch - <<-EOF || { echo "dns: cannot create namespaces" >&2; return 1; }
+		netns add $DNS_CACHE
+		netns add $DNS_TREE
+		netns add $DNS_AUTH
+	EOF
+	NS_LIST+=("$DNS_CACHE" "$DNS_TREE" "$DNS_AUTH")
+	__dns_link "$DNS_CACHE" eth-dc 1 2001:db8:5300:: 198.51.100.0 "$DNS_CACHE6" "$DNS_CACHE4" &&
+	__dns_link "$DNS_TREE" eth-dt 2 2001:db8:5301:: 198.51.100.16 \
+		"$DNS_ROOT6" "$DNS_ROOT4" "$DNS_PARENT6" "$DNS_PARENT4" &&
+	__dns_link "$DNS_AUTH" eth-da 3 2001:db8:5302:: 198.51.100.48 "$DNS_AUTH6" "$DNS_AUTH4" ||
+		{ echo "dns: cannot build the links" >&2; return 1; }
+
+	local w rc=0
+	DNS_WAIT_LATER=1 DNS_WAITS=()
+	dns_nsd_start "$DNS_TREE" "$DNS_DATA/root.zone:." -- "$DNS_ROOT4" "$DNS_ROOT6" &&
+	dns_nsd_start "$DNS_TREE" "$DNS_DATA/test.zone:test" -- "$DNS_PARENT4" "$DNS_PARENT6" &&
+	dns_auth_start "$DNS_AUTH" "$mode" "$DNS_AUTH4" "$DNS_AUTH6" &&
+	{ [ "$DNS_RESOLVER" != cache ] || dns_unbound_start "$DNS_CACHE"; } || rc=1
+	DNS_WAIT_LATER=
+	for w in "${DNS_WAITS[@]}"; do
+		# shellcheck disable=SC2086
+		__dns_wait $w || { echo "dns: a daemon did not start (${w#* }): see $DNS_DIR" >&2; rc=1; }
+	done
+	[ $rc = 0 ] || return 1
+	dns_client_conf
+}
+
+# __dns_resolv_conf_ok OPTIONS: the glibc options dns_setup knows.
+__dns_resolv_conf_ok() {
+	local o
+	for o in $1; do
+		case "$o" in
+		single-request|single-request-reopen|no-aaaa|use-vc|edns0) ;;
+		timeout:[0-9]|timeout:[0-9][0-9]|attempts:[1-5]) ;;
+		*) echo "dns: unknown resolv.conf option '$o'" >&2; return 2 ;;
+		esac
+	done
+}
+
+# dns_client_conf: the client's resolv.conf and hosts for DNS_RESOLVER.
+dns_client_conf() {
+	local ns=$DNS_CACHE4
+	[ "$DNS_RESOLVER" = cache ] || ns=$DNS_AUTH4
+	mkdir -p "/etc/netns/$CLIENT" || return 1
+	{
+		echo "# v6fix scenario: resolver $DNS_RESOLVER"
+		echo "nameserver $ns"
+		[ -z "$DNS_RESOLV_OPTIONS" ] || echo "options $DNS_RESOLV_OPTIONS"
+	} >"/etc/netns/$CLIENT/resolv.conf" || return 1
+	printf '%s\n' "127.0.0.1 localhost" "::1 localhost ip6-localhost" >"/etc/netns/$CLIENT/hosts"
+}
+
+# dns_unbound_start NS: unbound on the cache's addresses, root hints to the
+# test root, do-ip6 $DNS_DO_IP6, no validation, control over a unix socket.
+dns_unbound_start() {
+	local ns=$1 dir conf
+	__dns_scratch || return 1
+	dir=$(mktemp -d "$DNS_DIR/unbound.XXXXXX") || return 1
+	chmod 755 "$dir"
+	conf=$dir/unbound.conf
+	cp "$DNS_DATA/root.hints" "$dir/" || return 1
+	cat >"$conf" <<-EOF
+		server:
+			interface: $DNS_CACHE4
+			interface: $DNS_CACHE6
+			port: 53
+			do-ip4: yes
+			do-ip6: $DNS_DO_IP6
+			access-control: 0.0.0.0/0 allow
+			access-control: ::/0 allow
+			root-hints: "$dir/root.hints"
+			module-config: "iterator"
+			username: ""
+			chroot: ""
+			directory: "$dir"
+			pidfile: "$dir/unbound.pid"
+			use-syslog: no
+			logfile: "$dir/unbound.log"
+			verbosity: 1
+			num-threads: 1
+			so-reuseport: no
+			# test. is special-use (RFC 6761): unbound answers it
+			# NXDOMAIN itself unless told otherwise.
+			local-zone: "test." nodefault
+		remote-control:
+			control-enable: yes
+			control-interface: "$dir/control.sock"
+			control-use-cert: no
+	EOF
+	DNS_UNBOUND_CTL=$conf
+	__dns_run "$ns" "$conf" "$dir/stderr" unbound -d -c "$conf"
+	__dns_wait "$DNS_LAST_PID" "$ns" "$DNS_CACHE4" ||
+		{ echo "dns: unbound did not start: $(tail -n 3 "$dir/stderr" "$dir/unbound.log")" >&2; return 1; }
+}
+
+# dns_flush: forget everything the cache learnt (records, infra, lameness),
+# so the next lookup is a cold one again.
+dns_flush() {
+	[ -n "$DNS_UNBOUND_CTL" ] || return 0
+	nsenter --net="/run/netns/$DNS_CACHE" unbound-control -c "$DNS_UNBOUND_CTL" flush_zone . >/dev/null &&
+	nsenter --net="/run/netns/$DNS_CACHE" unbound-control -c "$DNS_UNBOUND_CTL" flush_infra all >/dev/null &&
+	nsenter --net="/run/netns/$DNS_CACHE" unbound-control -c "$DNS_UNBOUND_CTL" flush_requestlist >/dev/null
+}
+
+# dns_teardown: stop every daemon of this file and remove the DNS side now
+# (idempotent; also done at exit).
+dns_teardown() {
+	local p
+	for p in "${DNS_PIDS[@]}"; do
+		__dns_stop "${p%% *}" "${p#* }"
+	done
+	DNS_PIDS=()
+	[ -n "$DNS_AUTH" ] || return 0
+	__topo_remove "$DNS_CACHE" "$DNS_TREE" "$DNS_AUTH"
+	DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL=
 }

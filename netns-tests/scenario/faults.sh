@@ -9,13 +9,20 @@
 #
 #   faults-connect.sh   the IPv6 (or IPv4) handshake: ICMP errors, blackholes,
 #                       missing routes and listeners, the on-link assumption
+#   faults-dns.sh       the lookup: misbehaving AAAA servers (RFC 4074), the
+#                       cache's IPv6 transport, a client without global IPv6
+#                       (it sources dns.sh)
 #
 # fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
+# NAME may join faults with "+", each part "name[:arg]"; ARGS go to the
+# first part: "dns_ignore_aaaa+v6_blackhole", "dns_rcode_aaaa+client_no_v6:disable".
 
 FAULTS=()
 __faults_dir=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=faults-connect.sh
 source "$__faults_dir/faults-connect.sh"
+# shellcheck source=faults-dns.sh
+source "$__faults_dir/faults-dns.sh"
 unset __faults_dir
 
 fault_list() {
@@ -24,8 +31,21 @@ fault_list() {
 
 # fault_apply NAME [ARGS...]
 fault_apply() {
-	local name=$1
+	local name=$1 part rc
 	shift
+	if [[ $name == *+* ]]; then
+		for part in ${name//+/ }; do
+			if [[ $part == *:* ]]; then
+				fault_apply "${part%%:*}" "${part#*:}"
+			else
+				fault_apply "$part" "$@"
+			fi
+			rc=$?
+			[ $rc = 0 ] || return $rc
+			set --
+		done
+		return 0
+	fi
 	if ! declare -F "fault_$name" >/dev/null; then
 		echo "fault_apply: unknown fault '$name'" >&2
 		return 2

@@ -51,10 +51,16 @@ const char *v6fix_result_name(int err, char *buf, size_t len)
 int v6fix_resolve(const char *host, const char *port, int family,
 		  struct v6fix_target **out, size_t *n)
 {
+	return v6fix_resolve_flags(host, port, family, 0, out, n);
+}
+
+int v6fix_resolve_flags(const char *host, const char *port, int family, int flags,
+			struct v6fix_target **out, size_t *n)
+{
 	struct addrinfo hints = {
 		.ai_family = family,
 		.ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_NUMERICSERV,
+		.ai_flags = AI_NUMERICSERV | flags,
 	};
 	struct addrinfo *res, *ai;
 	struct v6fix_target *t;

@@ -29,6 +29,9 @@ struct v6fix_target {
  */
 int v6fix_resolve(const char *host, const char *port, int family,
 		  struct v6fix_target **out, size_t *n);
+/* The same with extra getaddrinfo() flags (AI_ADDRCONFIG). */
+int v6fix_resolve_flags(const char *host, const char *port, int family, int flags,
+		  struct v6fix_target **out, size_t *n);
 
 /* Reorder @t in place for Happy Eyeballs (he_interleave()). */
 void v6fix_targets_interleave(struct v6fix_target *t, size_t n);
