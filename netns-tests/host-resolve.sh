@@ -98,6 +98,20 @@ setup() {
 	__dns_scratch && __dns_addr "$CLIENT" "$NS_ADDR"
 }
 
+# model STRATEGY FAULT [ARGS...]: the measured resolve_ms in $OUT is the
+# model's (v6fix predict ... resolve STRATEGY: DNS on the client itself, so
+# no path delay for it; the same resolv.conf), within -5 / +150 ms.
+model() {
+	local st=$1 f=$2 pred
+	shift 2
+	pred=$("$V6FIX" -j predict fault "$f" resolve "$st" resolver direct delay 0 \
+		resolv-options timeout:1,attempts:1 "$@" | jq .resolve_ms)
+	jq -e --argjson p "$pred" '.resolve_ms >= $p - 5 and .resolve_ms < $p + 150' \
+		>/dev/null <<<"$OUT"
+	check_err $? "model: predicted resolve_ms $pred, measured: $OUT"
+	log_test "model: $st under $f${*:+ ($*)}: resolve_ms as predicted ($pred ms)"
+}
+
 test_ignored_aaaa() {
 	server ignore || return
 	cj --resolve getaddrinfo
@@ -105,6 +119,7 @@ test_ignored_aaaa() {
 	# single-request retry: measured 3 s with timeout:1 attempts:1.
 	expect '.winner.family == "inet" and .resolve_ms >= 950' "getaddrinfo waits the timeout"
 	log_test "dns ignore AAAA, getaddrinfo: waits the resolver timeout (>= 1 s), then IPv4"
+	model getaddrinfo dns_ignore_aaaa
 
 	cj --resolve rfc8305 --algo he
 	expect '.winner.family == "inet" and (.queries | length) == 2' "rfc8305 connects"
@@ -114,6 +129,7 @@ test_ignored_aaaa() {
 		.resolve_ms - .queries[0].answered_ms < $RD + 150" "Resolution Delay after A"
 	expect '.elapsed_ms < 600' "returns without waiting for the AAAA"
 	log_test "dns ignore AAAA, rfc8305: IPv4 the Resolution Delay (50 ms) after A, AAAA not waited for"
+	model rfc8305 dns_ignore_aaaa
 
 	cj --resolve rfc8305 --resolution-delay 200
 	expect ".resolve_ms - .queries[0].answered_ms >= 199 and
@@ -127,6 +143,7 @@ test_ignored_aaaa() {
 		.resolve_ms - .queries[1].sent_ms < ([1000, 2 * .queries[0].answered_ms] | max) + 200' \
 		"max(1 s, 2T)"
 	log_test "dns ignore AAAA, kame: A, then AAAA, waits max(1 s, 2T), then IPv4"
+	model kame dns_ignore_aaaa
 }
 
 test_slow_aaaa() {
@@ -135,6 +152,7 @@ test_slow_aaaa() {
 	expect ".winner.family == \"inet6\" and .resolve_ms >= $SLOW - 5 and .resolve_ms < 900" \
 		"getaddrinfo waits for the AAAA"
 	log_test "slow AAAA ($SLOW ms), getaddrinfo: waits for it, then IPv6"
+	model getaddrinfo healthy aaaa-delay "$SLOW"
 
 	cj --resolve rfc8305 --algo he
 	expect ".winner.family == \"inet\" and .queries[0].answered_ms < 100 and
@@ -147,6 +165,7 @@ test_slow_aaaa() {
 	expect ".winner.family == \"inet6\" and .queries[1].answered_ms - .queries[1].sent_ms >= $SLOW - 5 and
 		.resolve_ms - .queries[1].answered_ms < 50" "kame waits for it"
 	log_test "slow AAAA ($SLOW ms), kame: within max(1 s, 2T): waits for it, IPv6 first"
+	model kame healthy aaaa-delay "$SLOW"
 
 	# The late AAAA joins the race: IPv4 blackholed, so only it can win.
 	ip netns exec "$ROUTER" iptables -I FORWARD -p tcp -d "$TOPO_SRV4" -j DROP

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "model_resolve.h"
 #include "resolve.h"
 
 static const struct he_outcome ok20 = { 20, 0 };
@@ -162,6 +163,39 @@ static void test_nothing(void **state)
 	assert_true(isnan(sim.resolve_ms));
 }
 
+/* The model under dns_ignore_aaaa (direct, D = 10 ms, timeout:1 attempts:1). */
+static void test_model_ignore(void **state)
+{
+	struct v6fix_resolve_model m = { .resolution_delay_ms = 50, .he_delay_ms = 250 };
+	struct v6fix_dns_scenario ds;
+	char why[256];
+
+	(void)state;
+	v6fix_dns_scenario_init(&ds);
+	assert_int_equal(v6fix_dns_fault_parse("dns_ignore_aaaa", NULL, &ds), 0);
+	ds.resolver = V6FIX_DNS_DIRECT;
+	ds.delay_ms = 10;
+	ds.timeout_s = 1;
+	ds.attempts = 1;
+	m.strategy = V6FIX_RESOLVE_RFC8305;
+	assert_int_equal(v6fix_model_resolve(&m, &ds, &ok20, &ok20, &sim, why, sizeof(why)), 0);
+	assert_float_equal(sim.resolve_ms, 20 + 50, 1e-9);
+	assert_int_equal(sim.family[sim.winner], AF_INET);
+	m.strategy = V6FIX_RESOLVE_KAME;
+	assert_int_equal(v6fix_model_resolve(&m, &ds, &ok20, &ok20, &sim, why, sizeof(why)), 0);
+	assert_float_equal(sim.resolve_ms, 20 + 1000, 1e-9);
+	m.strategy = V6FIX_RESOLVE_GETADDRINFO;
+	assert_int_equal(v6fix_model_resolve(&m, &ds, &ok20, &ok20, &sim, why, sizeof(why)), 0);
+	assert_true(sim.resolve_ms >= 1000);	/* glibc's own timeouts (model_dns) */
+	/* 3.4.1 on a host without a global IPv6 address: A only, at once. */
+	ds.client_v6 = V6FIX_CLIENT_V6_LINKLOCAL;
+	m.aaaa_only_with_global = true;
+	m.strategy = V6FIX_RESOLVE_KAME;
+	assert_int_equal(v6fix_model_resolve(&m, &ds, &ok20, &ok20, &sim, why, sizeof(why)), 0);
+	assert_int_equal(sim.plan.aaaa.state, V6FIX_Q_UNSENT);
+	assert_float_equal(sim.resolve_ms, 20, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_negative_aaaa),
 		cmocka_unit_test(test_no_aaaa),
 		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_model_ignore),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
