@@ -145,6 +145,18 @@ connect --count 2x localhost 80
 connect -5 localhost 80
 connect --bogus localhost 80
 connect localhost 80 extra
+connect --resolve
+connect --resolve bind localhost 80
+connect --resolution-delay 10 localhost 80
+connect --resolve rfc8305 --resolution-delay
+connect --resolve rfc8305 --resolution-delay -1 localhost 80
+connect --resolve rfc8305 --resolution-delay 61s localhost 80
+connect --resolve kame -6 localhost 80
+connect --resolve rfc8305 --algo first localhost 80
+predict fault healthy resolve bind
+predict fault healthy resolve rfc8305 -4
+predict fault healthy resolve kame algo first
+predict fault healthy resolve rfc8305 aaaa-delay x
 serve
 serve notaport
 serve 65536
