@@ -157,6 +157,15 @@ predict fault healthy resolve bind
 predict fault healthy resolve rfc8305 -4
 predict fault healthy resolve kame algo first
 predict fault healthy resolve rfc8305 aaaa-delay x
+clientprobe
+clientprobe --runs 0 -- true
+clientprobe --runs
+clientprobe --runs 16 -- true
+clientprobe --timeout 0 -- true
+clientprobe --timeout x -- true
+clientprobe true
+clientprobe --bogus -- true
+clientprobe --
 serve
 serve notaport
 serve 65536

@@ -290,12 +290,18 @@ long v6fix_resolve_connect(const char *host, unsigned int port, enum v6fix_strat
 			wake = hs.until_ms + rel;
 		if (ch) {
 			bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
-			for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-				if (!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+			/*
+			 * Not ARES_GETSOCK_WRITABLE(): for the 16th socket it
+			 * shifts a signed 1 by 31 (undefined; UBSan caught it).
+			 */
+			for (unsigned int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+				bool rd = (unsigned int)bits & (1u << i);
+				bool wr = (unsigned int)bits & (1u << (i + ARES_GETSOCK_MAXNUM));
+
+				if (!rd && !wr)
 					continue;
 				pfd[np].fd = socks[i];
-				pfd[np].events = (ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-						 (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0);
+				pfd[np].events = (rd ? POLLIN : 0) | (wr ? POLLOUT : 0);
 				pfd[np++].revents = 0;
 			}
 			nares = np;
