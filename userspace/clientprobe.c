@@ -315,27 +315,44 @@ static double overhead(struct probe *p)
 
 	p->cmd = cmd;
 	p->ncmd = 8;
-	if (!trial_cmd(p, 100, &t, out, sizeof(out)) && (s = strstr(out, "\"total_ms\":")))
-		ms = strtod(s + 11, NULL) - 100;
+	/* The least of three: what load adds on top is not the delay line's. */
+	for (int i = 0; i < 3; i++) {
+		if (!trial_cmd(p, 100, &t, out, sizeof(out)) && (s = strstr(out, "\"total_ms\":"))) {
+			double v = strtod(s + 11, NULL) - 100;
+
+			if (isnan(ms) || v < ms)
+				ms = v;
+		}
+		p->trials--;	/* not a trial of the client */
+	}
 	p->cmd = saved;
 	p->ncmd = saved_n;
-	p->trials--;	/* not a trial of the client */
 	return isfinite(ms) && ms >= 0 && ms < 100 ? ms : 0;
 }
 
-/* With IPv6 answering after @x_ms, did the client start IPv4 (majority of runs)? */
+/*
+ * With IPv6 answering after @x_ms, did the client start IPv4 (majority of
+ * runs)? With one run a "yes" is confirmed (best of three): on a loaded
+ * machine the delay line can hand an answer over late, which makes a false
+ * yes and would pull the bisection down; a false no needs the client's own
+ * timer to fire late, which is its real behaviour there.
+ */
 static int starts_v4(struct probe *p, double x_ms)
 {
-	unsigned int yes = 0;
+	unsigned int yes = 0, n = p->runs;
 
-	for (uint32_t r = 0; r < p->runs; r++) {
+	for (uint32_t r = 0; r < n; r++) {
 		struct trial t;
 
 		if (trial(p, x_ms, &t))
 			return -1;
 		yes += t.syn4 > 0;
+		if (p->runs == 1 && yes == 1 && n == 1)
+			n = 3;	/* confirm */
+		if (p->runs == 1 && n == 3 && (yes == 2 || r + 1 - yes == 2))
+			break;
 	}
-	return 2 * yes > p->runs;
+	return 2 * yes > n;
 }
 
 int do_clientprobe(int argc, char **argv)
