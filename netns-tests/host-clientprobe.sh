@@ -34,7 +34,7 @@ for d in $DELAYS; do
 	probe "$V6FIX" connect --algo he --delay "$d" {host} {port}
 	expect ".happy_eyeballs == true and .family_order == \"inet6\"" "Happy Eyeballs, IPv6 first"
 	expect "(.cad_ms - $d) | fabs <= $TOL" "CAD $d ms"
-	expect '.trials <= 20' "bisection, not a sweep (81 trials)"
+	expect '.trials <= 26' "bisection, not a sweep (81 trials)"
 	log_test "clientprobe, v6fix connect --algo he --delay $d: cad $(jq .cad_ms <<<"$OUT") ms in $(jq .trials <<<"$OUT") trials"
 done
 
