@@ -166,6 +166,18 @@ clientprobe --timeout x -- true
 clientprobe true
 clientprobe --bogus -- true
 clientprobe --
+connect --addrconfig localhost
+predict fault dns_rcode_aaaa code 3
+predict fault dns_bogus_aaaa
+predict fault dns_ignore_aaaa resolver bogus
+predict fault dns_ignore_aaaa resolver
+predict fault dns_ignore_aaaa resolv-options timeout:0
+predict fault dns_ignore_aaaa resolv-options rotate
+predict fault dns_ignore_aaaa do-ip6 maybe
+predict fault dns_ignore_aaaa+dns_lame_aaaa
+predict fault dns_ignore_aaaa+client_no_v6:sometimes
+predict fault dns_ignore_aaaa+v6_blackhole+onlink
+predict fault dns_v6_transport code drop
 serve
 serve notaport
 serve 65536

@@ -57,7 +57,8 @@ sampler() {
 		pids=$(tagged "$1")
 		for n in $(names_of $pids); do
 			printf '%s\n' "v6fix-client-${n##*-}" "v6fix-router-${n##*-}" \
-				"v6fix-server-${n##*-}" "$n"
+				"v6fix-server-${n##*-}" "v6fix-dnscache-${n##*-}" \
+				"v6fix-dnstree-${n##*-}" "v6fix-dnsauth-${n##*-}" "$n"
 		done >>"$SEEN"
 		for n in $pids; do
 			tr '\0' '\n' 2>/dev/null <"/proc/$n/environ" | sed -n 's/^MX_TMP=//p'
@@ -116,6 +117,22 @@ hang)
 	topo_sysctl "$CLIENT" net.ipv4.tcp_syn_retries=8
 	: >"$ST/ready.1"
 	topo_connect -6 --timeout 120
+	;;
+dns-*)
+	# The DNS side (scenario/dns.sh): NSD twice, ldns-testns, unbound.
+	DNS_RESOLVER=cache
+	# One timeout of a second, but for the lookup interrupted mid-way.
+	[ "$mode" = dns-hang ] || DNS_RESOLV_OPTIONS="timeout:1 single-request-reopen"
+	fault_apply dns_ignore_aaaa || exit 3
+	echo "$DNS_CACHE $DNS_TREE $DNS_AUTH" >"$ST/dnsnames"
+	echo "$DNS_DIR" >"$ST/dnsdir"
+	step 1
+	case $mode in
+	dns-pass) topo_connect --algo seq -j >"$ST/connect" || exit 3 ;;
+	dns-fail) false || exit 1 ;;
+	# A lookup that waits 15 s (the silent AAAA): interrupted in the middle.
+	dns-hang) : >"$ST/ready.2"; topo_connect --algo seq ;;
+	esac
 	;;
 esac
 exit 0
@@ -191,6 +208,10 @@ cmdlines() {
 # running TAG WORD [N]: at least N (1) tagged processes have WORD as an argument.
 running() {
 	[ "$(cmdlines "$1" | grep -c -- " $2 ")" -ge "${3:-1}" ]
+}
+# dns_daemons: the kinds of DNS daemons the scenario runs ("ldns-testns nsd unbound ").
+dns_daemons() {
+	cmdlines "$TAG" | grep -o '^\(nsd\|unbound\|ldns-testns\) ' | sort -u | tr -d ' ' | tr '\n' ' '
 }
 # helpers: the scenario's test helpers, e.g. "delayline serve ".
 helpers() {
@@ -292,6 +313,34 @@ for d in $(sort -u "$SEEN.tmpdirs"); do
 	[ -e "$d" ] && { fail "its scratch directory $d is left"; rm -rf "$d"; }
 done
 log_test "cleanup: fallback-matrix, SIGINT mid-run: exit in $stop_ms ms, nothing left at $clean_ms ms"
+
+# --- the DNS side: pass, fail, SIGINT mid-lookup -------------------------------------------
+for m in pass fail hang; do
+	start "dns$m" bash "$tmp/scenario.sh" "dns-$m" "$tmp/dns$m"
+	wait_for 30 test -e "$ST/ready.1" || fail "the DNS scenario did not start: $(cat "$ST/out")"
+	read -r C R S <"$ST/names"
+	read -r DC DT DA <"$ST/dnsnames"
+	dnsdir=$(cat "$ST/dnsdir")
+	[ "$(dns_daemons)" = "ldns-testns nsd unbound " ] ||
+		fail "want ldns-testns, nsd and unbound, got: $(dns_daemons)"
+	[ -d "$dnsdir" ] || fail "no scratch directory $dnsdir while it runs"
+	: >"$ST/go.1"
+	if [ $m = hang ]; then
+		wait_for 10 test -e "$ST/ready.2" || fail "the lookup did not start"
+		wait_for 5 running "$TAG" connect || fail "no lookup running"
+		sleep 1
+		kill -INT -- "-$PID"
+	fi
+	finish
+	case $m in
+	pass) [ "$RC" = 0 ] && grep -q '"resolve_ms"' "$ST/connect" || fail "dns-pass exited $RC: $(cat "$ST/out")" ;;
+	fail) [ "$RC" = 1 ] || fail "dns-fail exited $RC, want 1" ;;
+	hang) [ "$RC" = 130 ] || fail "dns-hang exited $RC after SIGINT, want 130" ;;
+	esac
+	nothing_left "$C" "$R" "$S" "$DC" "$DT" "$DA"
+	[ ! -e "$dnsdir" ] || fail "the DNS scratch directory $dnsdir is left"
+	log_test "cleanup: DNS scenario ($m): daemons, namespaces, /etc/netns, scratch gone"
+done
 
 # --- --force: nothing v6fix did not make goes without it ------------------------------------
 # Every command that removes routes or labels, in one namespace holding

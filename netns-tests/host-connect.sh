@@ -56,14 +56,15 @@ test_json_shape() {
 	local text
 	fresh icmp6_unreach 0 || { log_test "JSON shape"; return; }
 	cj
-	expect 'keys == ["attempts","total_ms","winner"]' "root keys"
+	expect 'keys == ["attempts","elapsed_ms","resolve_ms","total_ms","winner"]' "root keys"
+	expect '.elapsed_ms >= .total_ms and .resolve_ms >= 0' "lookup and elapsed"
 	expect '[.attempts[] | keys == ["address","end_ms","family","result","start_ms"]] | all' \
 		"attempt keys"
 	expect '.winner | keys == ["address","family"]' "winner keys"
 	expect '[.attempts[] | (.start_ms|type) == "number" and (.end_ms|type) == "number"] | all' \
 		"numbers"
 	# Exactly one decimal, no spaces: the documented compact form.
-	[[ $OUT =~ ^\{\"attempts\":\[\{\"family\":\"inet6\",\"address\":\"2001:db8:2::2\",\"start_ms\":0\.0,\"end_ms\":[0-9]+\.[0-9],\"result\":\"ENETUNREACH\"\},\{\"family\":\"inet\",\"address\":\"192\.0\.2\.130\",\"start_ms\":[0-9]+\.[0-9],\"end_ms\":[0-9]+\.[0-9],\"result\":\"ok\"\}\],\"winner\":\{\"family\":\"inet\",\"address\":\"192\.0\.2\.130\"\},\"total_ms\":[0-9]+\.[0-9]\}$ ]]
+	[[ $OUT =~ ^\{\"attempts\":\[\{\"family\":\"inet6\",\"address\":\"2001:db8:2::2\",\"start_ms\":0\.0,\"end_ms\":[0-9]+\.[0-9],\"result\":\"ENETUNREACH\"\},\{\"family\":\"inet\",\"address\":\"192\.0\.2\.130\",\"start_ms\":[0-9]+\.[0-9],\"end_ms\":[0-9]+\.[0-9],\"result\":\"ok\"\}\],\"winner\":\{\"family\":\"inet\",\"address\":\"192\.0\.2\.130\"\},\"total_ms\":[0-9]+\.[0-9],\"resolve_ms\":[0-9]+\.[0-9],\"elapsed_ms\":[0-9]+\.[0-9]\}$ ]]
 	check_err $? "not the documented form: $OUT"
 	log_test "JSON: exactly the documented keys and form"
 

@@ -71,7 +71,8 @@ __dns_run() {
 	shift 3
 	nsenter --net="/run/netns/$ns" setpriv --pdeathsig TERM "$@" >"$log" 2>&1 </dev/null &
 	DNS_LAST_PID=$!
-	DNS_PIDS+=("$DNS_LAST_PID $tag")
+	DNS_LAST_RUN="$DNS_LAST_PID $tag"
+	DNS_PIDS+=("$DNS_LAST_RUN")
 	defer __dns_stop "$DNS_LAST_PID" "$tag"
 }
 
@@ -159,8 +160,9 @@ dns_auth_start() {
 	*) echo "dns_auth_start: unknown mode '$mode' (${DNS_MODES[*]})" >&2; return 2 ;;
 	esac
 	if [ "$mode" = ok ]; then
-		dns_nsd_start "$ns" "$DNS_DATA/v6fix.test.zone:$DNS_ZONE" -- "$@"
-		return
+		dns_nsd_start "$ns" "$DNS_DATA/v6fix.test.zone:$DNS_ZONE" -- "$@" || return
+		DNS_AUTH_RUN=$DNS_LAST_RUN
+		return 0
 	fi
 	__dns_scratch || return 1
 	for a in "$@"; do
@@ -171,6 +173,7 @@ dns_auth_start() {
 	# -6: one socket for [::]:53 that also takes IPv4 (v4-mapped), UDP and TCP.
 	__dns_run "$ns" "$dir/auth-$mode.testns" "$dir/log" \
 		ldns-testns -6 -p 53 "$dir/auth-$mode.testns"
+	DNS_AUTH_RUN=$DNS_LAST_RUN
 	__dns_wait "$DNS_LAST_PID" "$ns" "$@" ||
 		{ echo "dns: ldns-testns did not start in $ns: $(tail -n 3 "$dir/log")" >&2; return 1; }
 }
@@ -200,7 +203,8 @@ dns_auth_start() {
 #                       timeout:N, attempts:N, no-aaaa (space separated)
 #   DNS_DO_IP6          the cache's do-ip6: yes (default) or no
 # dns_teardown removes it now (also done at exit); dns_flush empties the
-# cache (between measurements); dns_lookup [getent ARGS] times getent ahosts.
+# cache (between measurements); dns_auth_switch MODE puts another mode in
+# place; dns_cache_restart restarts unbound (after changing DNS_DO_IP6).
 DNS_RESOLVER=${DNS_RESOLVER:-cache}
 DNS_RESOLV_OPTIONS=${DNS_RESOLV_OPTIONS:-}
 DNS_DO_IP6=${DNS_DO_IP6:-yes}
@@ -210,7 +214,7 @@ DNS_ROOT4=198.51.100.18
 DNS_ROOT6=2001:db8:5301::18
 DNS_PARENT4=198.51.100.19
 DNS_PARENT6=2001:db8:5301::19
-DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL=
+DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL= DNS_AUTH_RUN= DNS_CACHE_RUN=
 
 # __dns_link NS IF-AT-ROUTER N V6NET V4NET: a veth from the router to NS;
 # the router is ::1 / .N+1 on it; static neighbours (MACs 02:76:36:53:N:1/2).
@@ -270,9 +274,11 @@ dns_setup() {
 	local w rc=0
 	DNS_WAIT_LATER=1 DNS_WAITS=()
 	dns_nsd_start "$DNS_TREE" "$DNS_DATA/root.zone:." -- "$DNS_ROOT4" "$DNS_ROOT6" &&
-	dns_nsd_start "$DNS_TREE" "$DNS_DATA/test.zone:test" -- "$DNS_PARENT4" "$DNS_PARENT6" &&
-	dns_auth_start "$DNS_AUTH" "$mode" "$DNS_AUTH4" "$DNS_AUTH6" &&
-	{ [ "$DNS_RESOLVER" != cache ] || dns_unbound_start "$DNS_CACHE"; } || rc=1
+	dns_nsd_start "$DNS_TREE" "$DNS_DATA/test.zone:test" -- "$DNS_PARENT4" "$DNS_PARENT6" || rc=1
+	[ $rc != 0 ] || dns_auth_start "$DNS_AUTH" "$mode" "$DNS_AUTH4" "$DNS_AUTH6" || rc=1
+	if [ $rc = 0 ] && [ "$DNS_RESOLVER" = cache ]; then
+		dns_unbound_start "$DNS_CACHE" || rc=1
+	fi
 	DNS_WAIT_LATER=
 	for w in "${DNS_WAITS[@]}"; do
 		# shellcheck disable=SC2086
@@ -346,6 +352,7 @@ dns_unbound_start() {
 	EOF
 	DNS_UNBOUND_CTL=$conf
 	__dns_run "$ns" "$conf" "$dir/stderr" unbound -d -c "$conf"
+	DNS_CACHE_RUN=$DNS_LAST_RUN
 	__dns_wait "$DNS_LAST_PID" "$ns" "$DNS_CACHE4" ||
 		{ echo "dns: unbound did not start: $(tail -n 3 "$dir/stderr" "$dir/unbound.log")" >&2; return 1; }
 }
@@ -359,6 +366,32 @@ dns_flush() {
 	nsenter --net="/run/netns/$DNS_CACHE" unbound-control -c "$DNS_UNBOUND_CTL" flush_requestlist >/dev/null
 }
 
+# dns_auth_switch MODE: replace the authoritative server of v6fix.test in
+# the running DNS side by one in MODE and flush the cache: a new mode
+# without a new topology (the tests and benchmarks go through all eight).
+dns_auth_switch() {
+	local mode=$1
+	[ -n "$DNS_AUTH" ] || { echo "dns_auth_switch: dns_setup first" >&2; return 2; }
+	case " ${DNS_MODES[*]} " in
+	*" $mode "*) ;;
+	*) echo "dns_auth_switch: unknown mode '$mode' (${DNS_MODES[*]})" >&2; return 2 ;;
+	esac
+	# shellcheck disable=SC2086 # "pid tag"
+	[ -z "$DNS_AUTH_RUN" ] || __dns_stop $DNS_AUTH_RUN
+	# NSD's children may hold port 53 a moment longer than its main process.
+	wait_for 5 test -z "$(nsenter --net="/run/netns/$DNS_AUTH" ss -Hlun 'sport = :53')" || return 1
+	dns_auth_start "$DNS_AUTH" "$mode" "$DNS_AUTH4" "$DNS_AUTH6" || return 1
+	dns_flush
+}
+
+# dns_cache_restart: unbound again, with the current DNS_DO_IP6 (cold).
+dns_cache_restart() {
+	[ -n "$DNS_CACHE_RUN" ] || { echo "dns_cache_restart: no cache running" >&2; return 2; }
+	# shellcheck disable=SC2086 # "pid tag"
+	__dns_stop $DNS_CACHE_RUN
+	dns_unbound_start "$DNS_CACHE"
+}
+
 # dns_teardown: stop every daemon of this file and remove the DNS side now
 # (idempotent; also done at exit).
 dns_teardown() {
@@ -369,5 +402,5 @@ dns_teardown() {
 	DNS_PIDS=()
 	[ -n "$DNS_AUTH" ] || return 0
 	__topo_remove "$DNS_CACHE" "$DNS_TREE" "$DNS_AUTH"
-	DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL=
+	DNS_CACHE= DNS_TREE= DNS_AUTH= DNS_UNBOUND_CTL= DNS_AUTH_RUN= DNS_CACHE_RUN=
 }

@@ -39,8 +39,9 @@
  * unbound 1.17 (iterator only, measured against ldns-testns):
  *  - ignore: it keeps retrying the silent server (backoff from 376 ms) for
  *    more than 60 s: the stub times out first, exactly as in direct.
- *  - nxdomain, lame, broken, rcode: answered after its own retries and the
- *    other address of the server: see v6fix_dns_cache_aaaa_ms().
+ *  - lame, rcode: SERVFAIL after its own retries and the other address of
+ *    the server; nxdomain passed on; broken passed on as it is (the 4-byte
+ *    AAAA record): see cache_aaaa() in model_dns.c.
  *  - the cache's IPv6 path blackholed or rejected: 1.5-5 s to a first
  *    answer (ICMPv6 errors do not reach its unconnected UDP sockets).
  */
