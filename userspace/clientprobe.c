@@ -161,14 +161,24 @@ static int env_start(struct probe *p)
 		if (l < 0)
 			return -1;
 		dir[l] = '\0';
-		/* build/bin/v6fix -> the tree's netns-tests/scenario */
-		for (int k = 0; k < 3; k++) {
+		/* build/bin/v6fix, build/asan/bin/v6fix: the tree above it */
+		for (int k = 0; k < 5; k++) {
 			char *s = strrchr(dir, '/');
+			size_t len;
 
-			if (s)
-				*s = '\0';
+			if (!s)
+				break;
+			*s = '\0';
+			len = strlen(dir);
+			strcat(dir, "/netns-tests/scenario/topology.sh");
+			if (!access(dir, R_OK)) {
+				dir[len + strlen("/netns-tests/scenario")] = '\0';
+				break;
+			}
+			dir[len] = '\0';
 		}
-		strcat(dir, "/netns-tests/scenario");
+		if (!strstr(dir, "/netns-tests/scenario"))
+			strcat(dir, "/netns-tests/scenario");
 		scn = dir;
 	}
 	snprintf(buf, sizeof(buf), "%s/topology.sh", scn);
