@@ -53,10 +53,10 @@ __dns_scratch() {
 
 # __dns_stop PID TAG: kill PID (TERM, then KILL) if its command line has TAG.
 __dns_stop() {
-	local pid=$1 tag=$2 i
+	local pid=$1 tag=$2
 	grep -qF -- "$tag" "/proc/$pid/cmdline" 2>/dev/null || return 0
 	kill "$pid" 2>/dev/null
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		grep -qF -- "$tag" "/proc/$pid/cmdline" 2>/dev/null || return 0
 		sleep 0.02
 	done
