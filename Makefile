@@ -17,7 +17,7 @@ KVERS ?= $(shell for d in /lib/modules/*/build; do [ -e "$$d/Makefile" ] && \
 # Userspace: C11, warnings are errors. SAN=1 builds a separate tree with
 # ASan+UBSan for the tests.
 CC ?= cc
-PKGS := libnl-genl-3.0 libmnl ldns
+PKGS := libnl-genl-3.0 libmnl ldns libcares
 ifeq ($(SAN),1)
 BUILD := build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -132,6 +132,7 @@ connect localhost 65536
 connect localhost 0
 connect --algo
 connect --algo fast localhost 80
+connect --algo first --delay 100 localhost 80
 connect --delay
 connect --delay -5 localhost 80
 connect --delay 1x localhost 80
@@ -145,6 +146,27 @@ connect --count 2x localhost 80
 connect -5 localhost 80
 connect --bogus localhost 80
 connect localhost 80 extra
+connect --resolve
+connect --resolve bind localhost 80
+connect --resolution-delay 10 localhost 80
+connect --resolve rfc8305 --resolution-delay
+connect --resolve rfc8305 --resolution-delay -1 localhost 80
+connect --resolve rfc8305 --resolution-delay 61s localhost 80
+connect --resolve kame -6 localhost 80
+connect --resolve rfc8305 --algo first localhost 80
+predict fault healthy resolve bind
+predict fault healthy resolve rfc8305 -4
+predict fault healthy resolve kame algo first
+predict fault healthy resolve rfc8305 aaaa-delay x
+clientprobe
+clientprobe --runs 0 -- true
+clientprobe --runs
+clientprobe --runs 16 -- true
+clientprobe --timeout 0 -- true
+clientprobe --timeout x -- true
+clientprobe true
+clientprobe --bogus -- true
+clientprobe --
 connect --addrconfig localhost
 predict fault dns_rcode_aaaa code 3
 predict fault dns_bogus_aaaa
@@ -160,6 +182,7 @@ predict fault dns_v6_transport code drop
 connect --transfer
 connect --transfer -1 localhost 80
 connect --transfer 1x localhost 80
+connect --transfer 10 --resolve kame localhost 80
 connect --transfer 4294967296 localhost 80
 fwcheck
 fwcheck ""

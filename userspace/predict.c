@@ -15,6 +15,7 @@
 #include "model.h"
 #include "model_dns.h"
 #include "model_data.h"
+#include "model_resolve.h"
 #include "print.h"
 #include "util.h"
 #include "v6fix.h"
@@ -23,11 +24,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-j] predict fault FAULT [ code N ] [ policy POLICY ] [ policy4 POLICY ]\n"
-		"              [ algo { seq | he } ] [ he-delay MS ] [ delay MS ] [ kernel RELEASE ]\n"
+		"              [ algo { seq | he | first } ] [ he-delay MS ] [ delay MS ] [ kernel RELEASE ]\n"
 		"              [ syn-retries N ] [ syn-linear N ] [ bsd-retries N ]\n"
 		"              [ nd-solicit N ] [ nd-retrans MS ] [ -4 | -6 ]\n"
 		"              [ resolver { cache | direct } ] [ resolv-options \"OPT...\" ]\n"
 		"              [ addrconfig ] [ do-ip6 { yes | no } ]\n"
+		"              [ resolve { getaddrinfo | rfc8305 | kame } ] [ resolution-delay MS ]\n"
+		"              [ aaaa-only-with-global ] [ aaaa-delay MS ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
 		"            v4_unreach | pmtu_blackhole | slow_tunnel | DNSFAULT[+FAULT] }\n"
@@ -39,6 +42,9 @@ static void usage(FILE *f)
 		"against unbound (resolver cache, default) or the server itself (direct), with the\n"
 		"resolv.conf options (timeout:N attempts:N single-request single-request-reopen\n"
 		"no-aaaa) and AI_ADDRCONFIG (addrconfig); the connect part starts when it ends.\n"
+		"resolve: a strategy of 'v6fix connect --resolve' (lib/model_resolve.h): the\n"
+		"queries (sent_ms, answered_ms), when the first attempt starts (resolve_ms) and\n"
+		"the race; aaaa-delay adds a delay to every AAAA answer (a slow AAAA).\n"
 		"POLICY := { stock | pass | hard | rfc1122 | bsd }   (default stock: no module)\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
@@ -133,6 +139,91 @@ static bool parse_fault(const char *fault, const char *code, struct v6fix_scenar
 	return dns;
 }
 
+/* One family's connect outcome under @s (the connect model, that family alone). */
+static struct he_outcome family_outcome(const struct v6fix_scenario *s, bool v6)
+{
+	struct v6fix_scenario f = *s;
+	struct v6fix_prediction p;
+	struct he_outcome o = { INFINITY, ETIMEDOUT };
+
+	f.only_v6 = v6;
+	f.only_v4 = !v6;
+	f.algo = V6FIX_ALGO_SEQ;
+	if (!v6fix_predict(&f, &p) && p.n == 1)
+		o = (struct he_outcome){ p.att[0].end_ms - p.att[0].start_ms, p.att[0].err };
+	return o;
+}
+
+/* predict ... resolve STRATEGY: the queries, then the race (model_resolve.h). */
+static int predict_resolve(const struct v6fix_scenario *s, const struct v6fix_dns_scenario *ds,
+			   struct v6fix_resolve_model *rm)
+{
+	struct he_outcome c6 = family_outcome(s, true), c4 = family_outcome(s, false);
+	static const char *const qstate[] = { "unsent", "pending", "NOERROR", "negative", NULL };
+	struct v6fix_rsim r;
+	char why[256], buf[32];
+
+	if (s->only_v4 || s->only_v6)
+		v6fix_usage_error("resolve: -4 and -6 do not apply (the strategy asks for both)");
+	rm->he_delay_ms = s->algo == V6FIX_ALGO_HE ? he_clamp_delay(s->he_delay_ms) : -1;
+	if (s->algo == V6FIX_ALGO_FIRST)
+		v6fix_usage_error("resolve: algo first takes getaddrinfo()'s first address only");
+	if (v6fix_model_resolve(rm, ds, &c6, &c4, &r, why, sizeof(why)))
+		v6fix_usage_error("inconsistent DNS scenario");
+
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "strategy", "strategy %s\n", v6fix_strategy_name(rm->strategy));
+	print_open_array("queries");
+	for (int i = 0; i < 2; i++) {
+		const struct v6fix_rquery *q = i ? &r.plan.aaaa : &r.plan.a;
+
+		if (q->state == V6FIX_Q_UNSENT)
+			continue;
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "type", "query %-4s", i ? "AAAA" : "A");
+		print_float(PRINT_ANY, "sent_ms", " sent %.1f ms", 1, q->sent_ms);
+		if (q->state == V6FIX_Q_PENDING || q->state == V6FIX_Q_FAILED)
+			print_null(PRINT_ANY, "answered_ms", " no answer\n");
+		else
+			print_float(PRINT_ANY, "answered_ms", " answered %.1f ms\n", 1, q->answered_ms);
+		if (qstate[q->state])
+			print_string(PRINT_JSON, "answer", NULL, qstate[q->state]);
+		print_close_object();
+	}
+	print_close_array();
+	print_open_array("attempts");
+	for (size_t i = 0; i < r.h.n; i++) {
+		const struct he_attempt *a = &r.att[i];
+
+		if (a->state == HE_PENDING)
+			continue;
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "family", "attempt %-5s", v6fix_family_name(r.family[i]));
+		print_float(PRINT_ANY, "start_ms", " start %.1f ms", 1, a->start_ms);
+		print_float(PRINT_ANY, "end_ms", " end %.1f ms", 1, a->end_ms);
+		print_string(PRINT_ANY, "result", " %s\n", v6fix_result_name(a->err, buf, sizeof(buf)));
+		print_close_object();
+	}
+	print_close_array();
+	if (r.winner >= 0) {
+		print_open_object("winner");
+		print_string(PRINT_ANY, "family", "winner %s", v6fix_family_name(r.family[r.winner]));
+		print_close_object();
+	} else {
+		print_null(PRINT_ANY, "winner", "no winner");
+	}
+	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, r.h.n ? r.h.end_ms : 0);
+	if (isnan(r.resolve_ms))
+		print_null(PRINT_ANY, "resolve_ms", "resolve -");
+	else
+		print_float(PRINT_ANY, "resolve_ms", "resolve %.1f ms", 1, r.resolve_ms);
+	print_float(PRINT_ANY, "elapsed_ms", " elapsed %.1f ms\n", 1, r.elapsed_ms);
+	print_string(PRINT_ANY, "why", "why: %s\n", why);
+	print_close_object();
+	print_end();
+	return 0;
+}
+
 int do_predict(int argc, char **argv)
 {
 	struct v6fix_scenario s;
@@ -142,6 +233,8 @@ int do_predict(int argc, char **argv)
 	struct v6fix_dns_scenario ds;
 	struct v6fix_dns_prediction dp;
 	const char *fault_arg = NULL, *code_arg = NULL;
+	struct v6fix_resolve_model rm = { .resolution_delay_ms = V6FIX_RESOLUTION_DELAY_MS };
+	int strategy = -1;
 	unsigned int major, minor;
 	struct utsname u;
 	char buf[32];
@@ -171,6 +264,10 @@ int do_predict(int argc, char **argv)
 			ds.addrconfig = true;
 			continue;
 		}
+		if (!strcmp(key, "aaaa-only-with-global")) {
+			rm.aaaa_only_with_global = true;
+			continue;
+		}
 		if (argc < 2)
 			v6fix_usage_error("\"%s\" needs a value (try 'v6fix predict help')", key);
 		argc--, argv++;
@@ -194,6 +291,14 @@ int do_predict(int argc, char **argv)
 			if (strcmp(argv[0], "yes") && strcmp(argv[0], "no"))
 				v6fix_invarg("do-ip6 (yes or no)", argv[0]);
 			ds.do_ip6 = argv[0][0] == 'y';
+		} else if (!strcmp(key, "resolve")) {
+			strategy = v6fix_strategy_parse(argv[0]);
+			if (strategy < 0)
+				v6fix_invarg("resolve (getaddrinfo, rfc8305 or kame)", argv[0]);
+		} else if (!strcmp(key, "resolution-delay")) {
+			rm.resolution_delay_ms = need_ms("resolution-delay", argv[0]);
+		} else if (!strcmp(key, "aaaa-delay")) {
+			rm.aaaa_delay_ms = need_ms("aaaa-delay", argv[0]);
 		} else if (!strcmp(key, "policy")) {
 			s.policy6 = parse_policy(argv[0]);
 		} else if (!strcmp(key, "policy4")) {
@@ -203,8 +308,10 @@ int do_predict(int argc, char **argv)
 				s.algo = V6FIX_ALGO_SEQ;
 			else if (!strcmp(argv[0], "he"))
 				s.algo = V6FIX_ALGO_HE;
+			else if (!strcmp(argv[0], "first"))
+				s.algo = V6FIX_ALGO_FIRST;
 			else
-				v6fix_invarg("algo (seq or he)", argv[0]);
+				v6fix_invarg("algo (seq, he or first)", argv[0]);
 		} else if (!strcmp(key, "he-delay")) {
 			s.he_delay_ms = need_ms("he-delay", argv[0]);
 		} else if (!strcmp(key, "delay")) {
@@ -249,6 +356,10 @@ int do_predict(int argc, char **argv)
 		s.syn.linear_timeouts = -1;
 	}
 	ds.delay_ms = s.delay_ms;
+	if (strategy >= 0) {
+		rm.strategy = strategy;
+		return predict_resolve(&s, &ds, &rm);
+	}
 	if (dns) {
 		if (v6fix_dns_predict(&ds, &dp))
 			v6fix_usage_error("inconsistent DNS scenario for fault %s", fault_arg);

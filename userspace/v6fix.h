@@ -24,6 +24,7 @@ int do_label(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_connect(int argc, char **argv);
 int do_predict(int argc, char **argv);
+int do_clientprobe(int argc, char **argv);
 int do_serve(int argc, char **argv);
 int do_delayline(int argc, char **argv);
 int do_dns(int argc, char **argv);

@@ -30,7 +30,7 @@ import tempfile
 
 OBJECTS = ["softerr", "onlink", "label", "policy", "connect", "serve",
            "delayline", "version", "help", "s", "on", "la", "po", "co",
-           "ver", "dns", "fwcheck", "fw"]
+           "ver", "dns", "fwcheck", "fw", "clientprobe"]
 WORDS = {
     "softerr": ["show", "set", "family", "inet", "inet6", "policy", "pass",
                 "hard", "rfc1122", "bsd", "retries", "help"],
@@ -60,7 +60,7 @@ VALUES = ["0", "1", "-1", "80", "65535", "65536", "127", "128", "255",
           "10.0.0.1/8", "fe80::/10", "::/129", "::/-1", "1.2.3.4", "::",
           "zz::/8", "/32", "2001:db8::/", "%s%n%x", "a" * 300]
 # Long-running objects: serve, delayline and connect may legitimately wait.
-MAY_HANG = {"serve", "delayline", "connect", "co", "dns", "fwcheck", "fw"}
+MAY_HANG = {"serve", "delayline", "connect", "co", "dns", "fwcheck", "fw", "clientprobe"}
 SAN_MARKS = (b"ERROR: AddressSanitizer", b"runtime error:",
              b"ERROR: LeakSanitizer", b"SUMMARY: UndefinedBehaviorSanitizer")
 

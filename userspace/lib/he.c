@@ -68,6 +68,12 @@ struct he_step he_next(struct he *h, double now)
 		st.index = h->next++;
 		return st;
 	}
+	if (h->running == 0 && h->open) {
+		/* Nothing to do until an address arrives (he_add()). */
+		st.action = HE_WAIT;
+		st.until_ms = h->deadline_ms;
+		return st;
+	}
 	if (h->running == 0) {
 		/* Every attempt has failed. */
 		finish(h, now, 0);
@@ -78,6 +84,17 @@ struct he_step he_next(struct he *h, double now)
 	if (h->next < h->n && h->delay_ms >= 0 && h->next_start_ms < st.until_ms)
 		st.until_ms = h->next_start_ms;
 	return st;
+}
+
+void he_add(struct he *h, size_t count)
+{
+	memset(h->att + h->n, 0, count * sizeof(*h->att));
+	h->n += count;
+}
+
+void he_set_open(struct he *h, bool open)
+{
+	h->open = open;
 }
 
 bool he_report(struct he *h, size_t i, double now, int err)

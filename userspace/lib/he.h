@@ -60,6 +60,7 @@ struct he {
 	long winner;		/* index, or -1 */
 	bool done;
 	double end_ms;		/* when the run ended (valid once done) */
+	bool open;		/* more attempts may be added (he_add()) */
 };
 
 enum he_action {
@@ -96,6 +97,15 @@ struct he_step he_next(struct he *h, double now_ms);
  * Reports for attempts that are not running are ignored (returns false).
  */
 bool he_report(struct he *h, size_t i, double now_ms, int err);
+
+/*
+ * Asynchronous resolution (resolve.h): while @open is true, a run with no
+ * attempt left waits instead of ending, and he_add() appends attempts
+ * (@h->att must have room for them): addresses that arrive late join the
+ * running race (RFC 8305 section 3); he_set_open(h, false): no more will come.
+ */
+void he_add(struct he *h, size_t count);
+void he_set_open(struct he *h, bool open);
 
 /* RFC 8305: a Connection Attempt Delay below 10 ms is raised to 10 ms. */
 double he_clamp_delay(double delay_ms);

@@ -299,6 +299,9 @@ int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p)
 	}
 	if (s->only_v4 && why4[0])
 		snprintf(p->why, sizeof(p->why), "%s", why4);
+	/* first: whatever getaddrinfo() puts first is all there is. */
+	if (s->algo == V6FIX_ALGO_FIRST && n > 1)
+		n = 1;
 
 	he_init(&h, att, n, s->algo == V6FIX_ALGO_HE ? he_clamp_delay(s->he_delay_ms) : -1,
 		INFINITY);
@@ -320,6 +323,12 @@ int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p)
 
 		snprintf(p->why + l, sizeof(p->why) - l, "; Happy Eyeballs: the other family "
 			 "won after the %.0f ms delay", he_clamp_delay(s->he_delay_ms));
+	}
+	if (s->algo == V6FIX_ALGO_FIRST && w < 0 && !s->only_v4 && !s->only_v6) {
+		size_t l = strlen(p->why);
+
+		snprintf(p->why + l, sizeof(p->why) - l, "; first: no fallback, %s never tried",
+			 fam[0] == AF_INET6 ? "IPv4" : "IPv6");
 	}
 	return 0;
 }

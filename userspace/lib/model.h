@@ -40,6 +40,7 @@ enum v6fix_fault {
 enum v6fix_algo {
 	V6FIX_ALGO_SEQ,	/* getaddrinfo order, one blocking connect() after another */
 	V6FIX_ALGO_HE,	/* Happy Eyeballs v2 with a Connection Attempt Delay */
+	V6FIX_ALGO_FIRST,	/* the first getaddrinfo() address only, no fallback */
 };
 
 struct v6fix_scenario {

@@ -174,6 +174,39 @@ static void test_happy_eyeballs(void **state)
 	expect(&s, ENETUNREACH, 10, AF_INET, 30);
 }
 
+/* first: one attempt, the first getaddrinfo() address, no fallback. */
+static void test_first_never_falls_back(void **state)
+{
+	struct v6fix_prediction p;
+	struct v6fix_scenario s;
+
+	(void)state;
+	s = sc(V6FIX_FAULT_V6_BLACKHOLE, 0, V6FIX_POLICY_STOCK);
+	s.algo = V6FIX_ALGO_FIRST;
+	expect(&s, ETIMEDOUT, 7000, 0, 7000);
+	assert_int_equal(v6fix_predict(&s, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.att[0].family, AF_INET6);
+	s = sc(V6FIX_FAULT_ONLINK, 0, V6FIX_POLICY_STOCK);
+	s.algo = V6FIX_ALGO_FIRST;
+	expect(&s, EHOSTUNREACH, 3000, 0, 3000);
+	s = sc(V6FIX_FAULT_ICMP6_UNREACH, 0, V6FIX_POLICY_RFC1122);
+	s.algo = V6FIX_ALGO_FIRST;
+	expect(&s, ENETUNREACH, 7000, 0, 7000);
+	s.policy6 = V6FIX_POLICY_HARD;
+	expect(&s, ENETUNREACH, 10, 0, 10);
+	/* No IPv6 route: getaddrinfo puts IPv4 first, and first is lucky. */
+	s = sc(V6FIX_FAULT_NO_V6_ROUTE, 0, V6FIX_POLICY_STOCK);
+	s.algo = V6FIX_ALGO_FIRST;
+	assert_int_equal(v6fix_predict(&s, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.att[0].family, AF_INET);
+	assert_int_equal(p.winner, 0);
+	s = sc(V6FIX_FAULT_HEALTHY, 0, V6FIX_POLICY_STOCK);
+	s.algo = V6FIX_ALGO_FIRST;
+	expect(&s, 0, 20, AF_INET6, 20);
+}
+
 static void test_ipv4_soft_errors(void **state)
 {
 	struct v6fix_scenario s;
@@ -216,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_lock_owned),
 		cmocka_unit_test(test_silent_and_local),
 		cmocka_unit_test(test_happy_eyeballs),
+		cmocka_unit_test(test_first_never_falls_back),
 		cmocka_unit_test(test_ipv4_soft_errors),
 		cmocka_unit_test(test_names),
 	};
