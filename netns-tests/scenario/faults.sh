@@ -9,6 +9,8 @@
 #
 #   faults-connect.sh   the IPv6 (or IPv4) handshake: ICMP errors, blackholes,
 #                       missing routes and listeners, the on-link assumption
+#   faults-server.sh    the server's design (SERVER_FAULTS, the matrix's
+#                       server axis: a design that loses IPv6 or everything)
 #
 # fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
 
@@ -16,6 +18,8 @@ FAULTS=()
 __faults_dir=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=faults-connect.sh
 source "$__faults_dir/faults-connect.sh"
+# shellcheck source=faults-server.sh
+source "$__faults_dir/faults-server.sh"
 unset __faults_dir
 
 fault_list() {
