@@ -90,10 +90,12 @@ srv_dual_v6only() {
 	esac
 }
 
-# srv_probe DESIGN BINDV6ONLY V6ONLY: one row of the server table
+# srv_probe DESIGN BINDV6ONLY V6ONLY [KILL]: one row of the server table
 # (scripts/server-table, netns-tests/host-serve.sh). Starts DESIGN, then
 # connects from the client once per family (bash's /dev/tcp, which holds
-# the connection open while ss looks at both ends); sets
+# the connection open while ss looks at both ends). With KILL (inet or
+# inet6), the process listening for that family is killed first
+# (srv_kill); PROBE_KILLED is its pid. Sets
 #   PROBE_START   ok, or fail (the server exited 1)
 #   PROBE_LISTEN  listening sockets, ss -ltn's local addresses, sorted, ","
 #   PROBE_ERRORS  what the server said on stderr about sockets it could not
@@ -108,11 +110,16 @@ srv_dual_v6only() {
 #                 (a v4-mapped one as ss shows it: ::ffff:a.b.c.d)
 # Needs PROBE_DIR, a scratch directory.
 srv_probe() {
-	local design=$1 b=$2 v=$3 fam
-	PROBE_START=ok PROBE_LISTEN= PROBE_ERRORS=
+	local design=$1 b=$2 v=$3 kill=${4:-} fam
+	PROBE_START=ok PROBE_LISTEN= PROBE_ERRORS= PROBE_KILLED=
 	srv_stop
 	srv_bindv6only "$b" || return 1
 	srv_start "$design" "$v" 2>"$PROBE_DIR/err" || PROBE_START=fail
+	if [ -n "$kill" ]; then
+		PROBE_KILLED=$(srv_listeners | awk -v f="$kill" '
+			(f == "inet" && $1 ~ /^0\.0\.0\.0:/) || (f == "inet6" && $1 ~ /^(\[::\]|\*):/) { print $2; exit }')
+		srv_kill "$kill" 2>/dev/null || PROBE_KILLED=
+	fi
 	PROBE_LISTEN=$(srv_listeners | awk '{ print $1 }' | sort | paste -sd, -)
 	PROBE_ERRORS=$(sed -nE \
 		-e 's/.*serve: processes: the (inet6?) process: ([a-z]+[^ ]*) .*\((E[A-Z]+)\).*/\1 \2 \3/p' \
@@ -127,7 +134,7 @@ srv_probe() {
 # __srv_probe_family FAMILY: one connection, held open until both ends
 # were seen.
 __srv_probe_family() {
-	local fam=$1 dst=$TOPO_SRV4 line body= got=0 peer= src= seen=
+	local fam=$1 dst=$TOPO_SRV4 line body= got=0 src= seen= cpid
 	[ "$fam" = inet ] || dst=$TOPO_SRV6
 	printf -v "PROBE_$fam" refused
 	printf -v "PROBE_BODY_$fam" ''
@@ -140,7 +147,8 @@ __srv_probe_family() {
 			exec 5<>"/dev/tcp/$1/$2" 2>/dev/null || exit 7
 			cat <&5; echo V6FIX-EOF; read -r -t 5 _' _ "$dst" "$TOPO_PORT" 2>/dev/null
 	}
-	while read -r -t 5 line <&"${PROBE_CL[0]}"; do
+	cpid=$PROBE_CL_PID
+	while [ -n "${PROBE_CL[0]:-}" ] && read -r -t 5 line <&"${PROBE_CL[0]}"; do
 		[ "$line" != V6FIX-EOF ] || { got=1; break; }
 		[[ $line != design* ]] || body=$line
 	done
@@ -160,8 +168,8 @@ __srv_probe_family() {
 				p = $5; sub(/.*:/, "", p); print a, p }')
 		printf -v "PROBE_SRC_$fam" '%s' "$src"
 		printf -v "PROBE_SEEN_$fam" '%s' "$seen"
-		echo >&"${PROBE_CL[1]}"
+		[ -z "${PROBE_CL[1]:-}" ] || echo >&"${PROBE_CL[1]}"
 	fi
-	wait "$PROBE_CL_PID" 2>/dev/null
+	wait "$cpid" 2>/dev/null
 	return 0
 }
