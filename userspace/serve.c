@@ -101,9 +101,10 @@ int do_serve(int argc, char **argv)
 		.design = "builtin", .v6only = SERVE_V6ONLY_DEFAULT, .unmap = true,
 		.log_fd = -1, .watch = -1,
 	};
-	int family = AF_UNSPEC, design = -1;
+	int family = AF_UNSPEC, design = -1, rc;
 	bool inetd_conn = false, v6only_set = false;
 	const char *port_arg = NULL;
+	char *log_abs = NULL;	/* lives as long as the server */
 	pid_t exit_with = 0;
 	uint32_t port;
 
@@ -179,10 +180,18 @@ int do_serve(int argc, char **argv)
 	if (ctx.log_path && (design == 0 || inetd_conn) && strpbrk(ctx.log_path, " \t\n"))
 		v6fix_invarg("--log FILE (inetd.conf splits at white space)", ctx.log_path);
 
+	if (ctx.log_path && design == 0 && !strncmp(ctx.log_path, "/run/", 5))
+		v6fix_invarg("--log FILE (inetd's /run is its scratch directory)", ctx.log_path);
+
 	if (ctx.log_path) {
 		ctx.log_fd = open(ctx.log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (ctx.log_fd < 0) {
 			v6fix_err("serve: %s: %s", ctx.log_path, strerror(errno));
+			return 1;
+		}
+		/* inetd's children start in /: they need the whole path. */
+		if (design == 0 && !(ctx.log_path = log_abs = realpath(ctx.log_path, NULL))) {
+			v6fix_err("serve: --log: %s", strerror(errno));
 			return 1;
 		}
 	}
@@ -206,9 +215,11 @@ int do_serve(int argc, char **argv)
 	 * dual-stack socket. */
 	ctx.unmap = design == 3;
 	switch (design) {
-	case 0: return serve_inetd(&ctx);
-	case 1: return serve_sockets(&ctx);
-	case 2: return serve_processes(&ctx);
-	default: return serve_mapped(&ctx);
+	case 0: rc = serve_inetd(&ctx); break;
+	case 1: rc = serve_sockets(&ctx); break;
+	case 2: rc = serve_processes(&ctx); break;
+	default: rc = serve_mapped(&ctx); break;
 	}
+	free(log_abs);
+	return rc;
 }

@@ -7,10 +7,13 @@
  * option, so with net.ipv6.bindv6only = 0 the AF_INET6 socket on [::]
  * covers IPv4 as well and conflicts with the AF_INET one on 0.0.0.0:
  * whichever of the two getaddrinfo() returns second gets EADDRINUSE
- * (inet_csk_bind_conflict(); glibc 2.36 returns 0.0.0.0 first in a
- * namespace whose loopback is up, [::] first when it is down, RFC 3484
- * rule 1). Like the guide's loop, the server then serves the sockets that
- * did bind: a family is lost with one line on stderr.
+ * (net/ipv4/inet_connection_sock.c: ipv6_rcv_saddr_equal() takes [::]
+ * without IPV6_V6ONLY for equal to 0.0.0.0, and inet_bind_conflict() lets
+ * SO_REUSEADDR pass only sockets not in LISTEN). glibc 2.36 returns
+ * 0.0.0.0 first in a namespace with addresses (the topology's server, the
+ * host), [::] first in one with none (scripts/server-table measures it).
+ * Like the guide's loop, the server then serves the sockets that did
+ * bind: a family is lost with one line on stderr.
  */
 #include <errno.h>
 #include <stdlib.h>
