@@ -59,7 +59,7 @@ srv_bindv6only() {
 }
 
 srv_listeners() {
-	ip netns exec "$SERVER" ss -Hltnp "sport = :$TOPO_PORT" |
+	nsenter --net="/run/netns/$SERVER" ss -Hltnp "sport = :$TOPO_PORT" |
 		sed -nE 's/^LISTEN +[0-9]+ +[0-9]+ +([^ ]+) .*pid=([0-9]+).*/\1 \2/p'
 }
 
@@ -143,7 +143,7 @@ __srv_probe_family() {
 	printf -v "PROBE_SRC_$fam" ''
 	printf -v "PROBE_SEEN_$fam" ''
 	coproc PROBE_CL {
-		ip netns exec "$CLIENT" bash -c '
+		nsenter --net="/run/netns/$CLIENT" bash -c '
 			exec 5<>"/dev/tcp/$1/$2" 2>/dev/null || exit 7
 			cat <&5; echo V6FIX-EOF; read -r -t 5 _' _ "$dst" "$TOPO_PORT" 2>/dev/null
 	}
@@ -160,10 +160,10 @@ __srv_probe_family() {
 		printf -v "PROBE_FAM_$fam" '%s' "${line##* }"
 		# Both ends from outside: the client's own address, and the peer
 		# the server's socket has (FIN-WAIT-2: the server shut down first).
-		src=$(ip netns exec "$CLIENT" ss -Htn "dport = :$TOPO_PORT" |
+		src=$(nsenter --net="/run/netns/$CLIENT" ss -Htn "dport = :$TOPO_PORT" |
 			awk 'NR == 1 { a = $4; sub(/:[0-9]+$/, "", a); gsub(/[][]/, "", a);
 				p = $4; sub(/.*:/, "", p); print a, p }')
-		seen=$(ip netns exec "$SERVER" ss -Htn "sport = :$TOPO_PORT" |
+		seen=$(nsenter --net="/run/netns/$SERVER" ss -Htn "sport = :$TOPO_PORT" |
 			awk 'NR == 1 { a = $5; sub(/:[0-9]+$/, "", a); gsub(/[][]/, "", a);
 				p = $5; sub(/.*:/, "", p); print a, p }')
 		printf -v "PROBE_SRC_$fam" '%s' "$src"
