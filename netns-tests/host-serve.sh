@@ -175,4 +175,22 @@ test_builtin_curl() {
 }
 test_builtin_curl
 
+# A matrix cell of the server axis: the server's record beside each run's
+# winner, and the model asked about the client-side fault it amounts to.
+test_matrix_cell() {
+	local out n agree
+	out=$(MX_KERNEL=$(uname -r) MX_RUNS=3 MX_CLIENTS="seq curl" MX_DELAY=0 MX_HE_DELAY=250 \
+		MX_CURL_HE_DELAY=200 MX_ND_SOLICIT=3 MX_ND_RETRANS=1000 MX_SYN_RETRIES=2 \
+		MX_BSD_RETRIES=0 MX_TIMEOUT=10 MX_TMP=$PROBE_DIR \
+		"$TOP/scripts/matrix-cell" server_v6_killed processes stock 2>&1)
+	n=$(jq -s 'length' <<<"$out" 2>/dev/null)
+	agree=$(jq -s '[.[] | select(.model_fault == "no_v6_listener" and .measured.winner.family == "inet"
+		and .server.family == "inet" and .server.design == "processes"
+		and .server.address == "'"$TOPO_CLI4"'")] | length' <<<"$out" 2>/dev/null)
+	[ "${n:-0}" = 6 ] && [ "${agree:-0}" = 6 ] ||
+		fail "want 6 runs won over IPv4 with the server's record agreeing, got $agree of $n: $out"
+	log_test "matrix-cell server_v6_killed processes: 6 of 6 runs, server saw inet, agrees"
+}
+test_matrix_cell
+
 exit $EXIT_STATUS

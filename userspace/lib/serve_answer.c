@@ -62,10 +62,18 @@ static char *render(const struct serve_ctx *ctx, const struct seen *s, bool json
 	return buf;
 }
 
+/*
+ * A client that only connects closes at once: its kernel answers our data
+ * with a RST, and a second write would raise SIGPIPE. send(MSG_NOSIGNAL)
+ * gets EPIPE instead (write() where @fd is not a socket).
+ */
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == ENOTSOCK)
+			w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -82,7 +90,7 @@ int serve_answer(const struct serve_ctx *ctx, int in, int out)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct seen s = { 0 };
-	char head[128], *body, *line;
+	char head[128], *body, *line, *msg;
 	size_t blen, llen;
 	int rc, hlen;
 
@@ -103,9 +111,16 @@ int serve_answer(const struct serve_ctx *ctx, int in, int out)
 	hlen = snprintf(head, sizeof(head),
 			"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 			"Connection: close\r\n\r\n", blen);
-	rc = write_all(out, head, (size_t)hlen);
-	if (!rc)
-		rc = write_all(out, body, blen);
+	/* One segment: header and body in one write. */
+	msg = malloc((size_t)hlen + blen);
+	if (!msg) {
+		free(body);
+		return -ENOMEM;
+	}
+	memcpy(msg, head, (size_t)hlen);
+	memcpy(msg + hlen, body, blen);
+	rc = write_all(out, msg, (size_t)hlen + blen);
+	free(msg);
 	free(body);
 
 	if (ctx->log_fd >= 0) {
