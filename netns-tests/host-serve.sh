@@ -140,24 +140,29 @@ test_kill sockets inet6
 test_kill mapped inet6
 test_kill inetd inet6
 
-# The inetd design's daemon: its own config and pid file in a scratch
-# directory under /run, gone with the server; inetd goes with it.
+# The inetd design's daemon: its own config and pid file in a /run of its
+# own (a tmpfs in its private mount namespace), gone with the server; and
+# when the supervisor is SIGKILLed, inetd follows it.
 test_inetd_cleanup() {
-	local before after dir pid
+	local pid sup
 	srv_stop
-	before=$(ls -d /run/v6fix-inetd.* 2>/dev/null)
 	srv_start inetd default || { fail "inetd did not start"; log_test "inetd: cleanup"; return; }
-	after=$(ls -d /run/v6fix-inetd.* 2>/dev/null)
-	dir=$(comm -13 <(echo "$before") <(echo "$after") | head -n 1)
 	pid=$(srv_listeners | awk 'NR == 1 { print $2 }')
-	[ -n "$dir" ] && [ -s "$dir/inetd.conf" ] || fail "no config in a new /run/v6fix-inetd.*"
-	[ -n "$dir" ] && [ "$(cat "$dir/inetd.pid" 2>/dev/null)" = "$pid" ] ||
-		fail "inetd.pid is not the listener's pid $pid"
 	[ "$(cat /proc/"$pid"/comm 2>/dev/null)" = inetd ] || fail "the listener is not inetd"
+	grep -q "^$TOPO_PORT stream tcp nowait root .* serve --inetd" "/proc/$pid/root/run/inetd.conf" ||
+		fail "inetd's /run/inetd.conf is not ours"
+	[ "$(cat "/proc/$pid/root/run/inetd.pid" 2>/dev/null)" = "$pid" ] ||
+		fail "inetd's /run/inetd.pid is not its pid $pid"
+	[ "$(stat -f -c %T "/proc/$pid/root/run")" = tmpfs ] && ! [ "/proc/$pid/root/run" -ef /run ] ||
+		fail "inetd's /run is the host's"
 	srv_stop || fail "inetd still listens after the server stopped"
-	[ ! -e "$dir" ] || fail "$dir left behind"
-	! __srv_alive "$pid" || fail "inetd $pid still runs"
-	log_test "inetd: own config and pid file; both and inetd gone with the server"
+	! __srv_alive "$pid" || fail "inetd $pid still runs after the server stopped"
+	srv_start inetd default || fail "inetd did not start again"
+	pid=$(srv_listeners | awk 'NR == 1 { print $2 }') sup=$TOPO_SERVER_PID
+	kill -KILL "$sup"
+	wait_for 5 eval '! __srv_alive "$pid"' || fail "inetd $pid outlived its SIGKILLed supervisor"
+	TOPO_SERVER_PID=
+	log_test "inetd: own config and pid in its own /run; gone with the server, also after SIGKILL"
 }
 test_inetd_cleanup
 

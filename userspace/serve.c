@@ -42,8 +42,8 @@ static void usage(FILE *f)
 		"                               a socket that cannot bind is reported and left out\n"
 		"                    processes  one single-stack process per family; one may die alone\n"
 		"                    mapped     one AF_INET6 socket, IPv4 peers as v4-mapped (shown as IPv4)\n"
-		"                    inetd      openbsd-inetd with its own config and pid file, running\n"
-		"                               'v6fix serve --inetd' per connection\n"
+		"                    inetd      openbsd-inetd with its own config and pid file (in a /run\n"
+		"                               of its own), running 'v6fix serve --inetd' per connection\n"
 		"  --v6only V      IPV6_V6ONLY on the AF_INET6 sockets: 0, 1, or default (leave\n"
 		"                  net.ipv6.bindv6only's choice; the default); for inetd the\n"
 		"                  protocol: default \"tcp\", 1 \"tcp4\"+\"tcp6\", 0 \"tcp46\"\n"
@@ -181,7 +181,7 @@ int do_serve(int argc, char **argv)
 		v6fix_invarg("--log FILE (inetd.conf splits at white space)", ctx.log_path);
 
 	if (ctx.log_path && design == 0 && !strncmp(ctx.log_path, "/run/", 5))
-		v6fix_invarg("--log FILE (inetd's /run is its scratch directory)", ctx.log_path);
+		v6fix_invarg("--log FILE (inetd has a /run of its own)", ctx.log_path);
 
 	if (ctx.log_path) {
 		ctx.log_fd = open(ctx.log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);

@@ -27,7 +27,7 @@ static const struct {
 	{ "policy", do_policy, "getaddrinfo's destination address policy (gai.conf, RFC 6724)" },
 	{ "connect", do_connect, "reach HOST PORT like a dual-stack client (seq, Happy Eyeballs)" },
 	{ "predict", do_predict, "what the timing model predicts for a fault, policy and client" },
-	{ "serve", do_serve, "a dual-stack TCP listener for tests" },
+	{ "serve", do_serve, "the test server: a dual-stack listener, the v6pc guide's four designs" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
 };

@@ -100,7 +100,8 @@ srv_dual_v6only() {
 #   PROBE_LISTEN  listening sockets, ss -ltn's local addresses, sorted, ","
 #   PROBE_ERRORS  what the server said on stderr about sockets it could not
 #                 make: "inet6 bind EADDRINUSE" ("," between), or ""
-#   PROBE_inet PROBE_inet6   per client family: accepts or refused
+#   PROBE_inet PROBE_inet6   per client family: accepts, refused (connect()
+#                 failed: a RST) or timeout (no answer within 20 s)
 #   PROBE_BODY_inet ...      the server's answer (the body's line)
 #   PROBE_PEER_inet ...      the peer the server printed, "ADDRESS PORT"
 #   PROBE_FAM_inet ...       the family the server printed (after unmapping)
@@ -136,7 +137,6 @@ srv_probe() {
 __srv_probe_family() {
 	local fam=$1 dst=$TOPO_SRV4 line body= got=0 src= seen= cpid
 	[ "$fam" = inet ] || dst=$TOPO_SRV6
-	printf -v "PROBE_$fam" refused
 	printf -v "PROBE_BODY_$fam" ''
 	printf -v "PROBE_PEER_$fam" ''
 	printf -v "PROBE_FAM_$fam" ''
@@ -144,11 +144,14 @@ __srv_probe_family() {
 	printf -v "PROBE_SEEN_$fam" ''
 	coproc PROBE_CL {
 		nsenter --net="/run/netns/$CLIENT" bash -c '
-			exec 5<>"/dev/tcp/$1/$2" 2>/dev/null || exit 7
-			cat <&5; echo V6FIX-EOF; read -r -t 5 _' _ "$dst" "$TOPO_PORT" 2>/dev/null
+			exec 5<>"/dev/tcp/$1/$2" 2>/dev/null || { echo V6FIX-REFUSED; exit 7; }
+			cat <&5; echo V6FIX-EOF; read -r -t 20 _' _ "$dst" "$TOPO_PORT" 2>/dev/null
 	}
 	cpid=$PROBE_CL_PID
-	while [ -n "${PROBE_CL[0]:-}" ] && read -r -t 5 line <&"${PROBE_CL[0]}"; do
+	# Generous: under TCG starting the client alone can take seconds.
+	printf -v "PROBE_$fam" timeout
+	while [ -n "${PROBE_CL[0]:-}" ] && read -r -t 20 line <&"${PROBE_CL[0]}"; do
+		[ "$line" != V6FIX-REFUSED ] || { printf -v "PROBE_$fam" refused; break; }
 		[ "$line" != V6FIX-EOF ] || { got=1; break; }
 		[[ $line != design* ]] || body=$line
 	done

@@ -4,10 +4,12 @@
  * does the networking and starts the server per connection with the socket
  * on stdin and stdout; the server only has to print its peer, from
  * getpeername(0) into a sockaddr_storage and getnameinfo(), as the guide
- * shows. The inetd is Debian's openbsd-inetd, run with its own
- * configuration file, in a private mount namespace whose /run is a scratch
- * directory (so its pid file, /run/inetd.pid, is its own and a host's
- * inetd is untouched), and tied to this supervisor (PR_SET_PDEATHSIG).
+ * shows. The inetd is Debian's openbsd-inetd, run in a private mount
+ * namespace whose /run is a tmpfs of its own, holding its configuration
+ * file (/run/inetd.conf) and its pid file (/run/inetd.pid): a host's inetd
+ * is untouched, and both files go with inetd's mount namespace, even when
+ * the supervisor is SIGKILLed (inetd follows it: PR_SET_PDEATHSIG). From
+ * outside they are /proc/PID/root/run/inetd.{conf,pid}.
  *
  * --v6only picks the protocol field of inetd.conf, inetd's own choice of
  * sockets: default "tcp" (openbsd-inetd since 0.20221205: one tcp4 and one
@@ -25,7 +27,6 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,7 +65,8 @@ static int listeners(uint16_t port)
 	return n;
 }
 
-static int write_conf(const struct serve_ctx *ctx, const char *path, const char *exe)
+/* The configuration, in memory: written in inetd's own /run. */
+static char *make_conf(const struct serve_ctx *ctx, const char *exe, size_t *len)
 {
 	static const char *const by_v6only[][2] = {
 		[0] = { "tcp46", NULL },
@@ -72,11 +74,12 @@ static int write_conf(const struct serve_ctx *ctx, const char *path, const char 
 		[2] = { "tcp", NULL },
 	};
 	int idx = ctx->v6only == SERVE_V6ONLY_DEFAULT ? 2 : ctx->v6only;
-	FILE *f = fopen(path, "we");
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
 
 	if (!f)
-		return -errno;
-	fprintf(f, "# v6fix serve --design inetd: written for one scenario, removed at exit\n");
+		return NULL;
+	fprintf(f, "# v6fix serve --design inetd: written for one scenario\n");
 	for (int i = 0; i < 2 && by_v6only[idx][i]; i++) {
 		fprintf(f, "%u stream %s nowait root %s v6fix serve --inetd", ctx->port,
 			by_v6only[idx][i], exe);
@@ -84,20 +87,30 @@ static int write_conf(const struct serve_ctx *ctx, const char *path, const char 
 			fprintf(f, " --log %s", ctx->log_path);
 		fprintf(f, "\n");
 	}
-	return fclose(f) ? -errno : 0;
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
-static _Noreturn void exec_inetd(const char *dir)
+static _Noreturn void exec_inetd(const char *conf, size_t len)
 {
 	sigset_t none;
+	int fd;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount(dir, "/run", NULL, MS_BIND, NULL) < 0) {
-		v6fix_err("serve: inetd: private /run: %s", strerror(errno));
+	    mount("v6fix-inetd", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0) {
+		v6fix_err("serve: inetd: a /run of its own: %s", strerror(errno));
+		_exit(1);
+	}
+	fd = open("/run/inetd.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, conf, len) != (ssize_t)len || close(fd) < 0) {
+		v6fix_err("serve: inetd: /run/inetd.conf: %s", strerror(errno));
 		_exit(1);
 	}
 	/* -i: stay in the foreground (our child); -E: keep the environment
@@ -108,21 +121,11 @@ static _Noreturn void exec_inetd(const char *dir)
 	_exit(127);
 }
 
-static void cleanup(const char *dir)
-{
-	char p[256];
-
-	snprintf(p, sizeof(p), "%s/inetd.conf", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/inetd.pid", dir);
-	unlink(p);
-	rmdir(dir);
-}
-
 int serve_inetd(const struct serve_ctx *ctx)
 {
-	char dir[] = "/run/v6fix-inetd.XXXXXX", conf[256], exe[4096], why[64];
-	int want = ctx->v6only == SERVE_V6ONLY_OFF ? 1 : 2, ready, sfd, status, rc = 1;
+	char exe[4096], why[64], *conf;
+	int want = ctx->v6only == SERVE_V6ONLY_OFF ? 1 : 2, ready, sfd, status, rc;
+	size_t clen;
 	ssize_t n;
 	pid_t pid, got;
 
@@ -140,30 +143,24 @@ int serve_inetd(const struct serve_ctx *ctx)
 		v6fix_err("serve: inetd: no %s (apt-get install openbsd-inetd)", INETD);
 		return 1;
 	}
+	conf = make_conf(ctx, exe, &clen);
+	if (!conf) {
+		v6fix_err("serve: inetd: %s", strerror(ENOMEM));
+		return 1;
+	}
 	ready = serve_detach(ctx);
-	if (!mkdtemp(dir)) {
-		v6fix_err("serve: inetd: mkdtemp %s: %s", dir, strerror(errno));
-		serve_ready(ready, 1);
-		return 1;
-	}
-	snprintf(conf, sizeof(conf), "%s/inetd.conf", dir);
-	if ((rc = write_conf(ctx, conf, exe)) < 0) {
-		v6fix_err("serve: inetd: %s: %s", conf, strerror(-rc));
-		cleanup(dir);
-		serve_ready(ready, 1);
-		return 1;
-	}
 	sfd = serve_block_signals();
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		v6fix_err("serve: fork: %s", strerror(errno));
-		cleanup(dir);
+		free(conf);
 		serve_ready(ready, 1);
 		return 1;
 	}
 	if (pid == 0)
-		exec_inetd(dir);
+		exec_inetd(conf, clen);
+	free(conf);
 
 	/* Ready when inetd listens on every socket its configuration asks for. */
 	for (double end = v6fix_now_ms() + INETD_WAIT_MS; listeners(ctx->port) < want;) {
@@ -176,7 +173,6 @@ int serve_inetd(const struct serve_ctx *ctx)
 				kill(pid, SIGTERM);
 				waitpid(pid, &status, 0);
 			}
-			cleanup(dir);
 			serve_ready(ready, 1);
 			return 1;
 		}
@@ -200,7 +196,6 @@ int serve_inetd(const struct serve_ctx *ctx)
 		kill(pid, SIGTERM);
 		waitpid(pid, &status, 0);
 	}
-	cleanup(dir);
 	return rc;
 }
 
