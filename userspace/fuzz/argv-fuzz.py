@@ -42,7 +42,8 @@ WORDS = {
                "ipv6", "reset", "explain", "--system", "localhost", "help"],
     "connect": ["--algo", "seq", "he", "--delay", "-4", "-6", "--timeout", "--count",
                 "-j", "::1", "127.0.0.1", "localhost", "help"],
-    "serve": ["-4", "-6", "--exit-with", "help"],
+    "serve": ["-4", "-6", "--exit-with", "help", "--design", "sockets", "processes",
+              "mapped", "--v6only", "default", "--inetd"],
     "delayline": ["--queue", "--exit-with", "help"],
     "version": ["help"],
 }
