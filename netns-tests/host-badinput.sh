@@ -218,6 +218,21 @@ serve --exit-with
 serve --exit-with 0 80
 serve --exit-with abc 80
 serve 80 81
+serve --design
+serve --design nosuch 80
+serve --design sockets
+serve --design sockets -4 80
+serve --design Mapped 80
+serve --v6only 1 80
+serve --design mapped --v6only 2 80
+serve --design mapped --v6only
+serve --design mapped --v6only "" 80
+serve --inetd 80
+serve --inetd --daemon
+serve --inetd --design inetd
+serve --design inetd --log "a b" 80
+serve --log
+serve --log "" 80
 delayline
 delayline abc
 delayline -5

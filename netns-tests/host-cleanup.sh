@@ -134,6 +134,11 @@ dns-*)
 	dns-hang) : >"$ST/ready.2"; topo_connect --algo seq ;;
 	esac
 	;;
+inetd)
+	srv_start inetd default || exit 3
+	: >"$ST/ready.1"
+	wait_for 120 false
+	;;
 esac
 exit 0
 EOF
@@ -277,6 +282,23 @@ wait_for 5 test -z "$(tagged "$TAG")" || fail "helpers outlived their SIGKILLed 
 log_test "cleanup: SIGKILL: serve and delayline exit with their shell (--exit-with)"
 # (Its namespaces are this script's to remove: nothing can trap SIGKILL.)
 remove_seen
+
+# --- the inetd design, SIGINT: inetd goes too ------------------------------------------------
+# (serve --design inetd: a supervisor, openbsd-inetd in a private mount
+# namespace with a /run of its own holding its config and pid file.)
+start inetd bash "$tmp/scenario.sh" inetd "$tmp/inetd"
+wait_for 20 test -e "$ST/ready.1" || fail "the scenario did not start inetd: $(cat "$ST/out")"
+ipid=$(for p in $(tagged "$TAG"); do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = inetd ] && echo "$p"; done | head -n 1)
+[ -n "$ipid" ] || fail "no inetd among the scenario's processes: $(cmdlines "$TAG")"
+[ -n "$ipid" ] && [ "$(cat "/proc/$ipid/root/run/inetd.pid" 2>/dev/null)" = "$ipid" ] ||
+	fail "inetd has no pid file of its own"
+kill -INT -- "-$PID"
+finish
+[ "$RC" = 130 ] || fail "the interrupted scenario exited $RC, want 130"
+nothing_left
+[ -z "$ipid" ] || [ ! -e "/proc/$ipid" ] || fail "inetd $ipid still runs"
+log_test "cleanup: serve --design inetd, SIGINT: the server and inetd gone"
 
 # --- a matrix cell, SIGINT mid-connect ---------------------------------------------------
 export MX_KERNEL=$(uname -r) MX_RUNS=3 MX_CLIENTS=seq MX_DELAY=10 MX_HE_DELAY=250

@@ -13,6 +13,8 @@
 #                       cache's IPv6 transport, a client without global IPv6
 #                       (it sources dns.sh)
 #   faults-data.sh      after the handshake: a PMTU black hole, a slow tunnel
+#   faults-server.sh    the server's design (SERVER_FAULTS, the matrix's
+#                       server axis: a design that loses IPv6 or everything)
 #
 # fault_apply NAME [ARGS] calls fault_NAME; fault_list prints the catalog.
 # NAME may join faults with "+", each part "name[:arg]"; ARGS go to the
@@ -26,6 +28,8 @@ source "$__faults_dir/faults-connect.sh"
 source "$__faults_dir/faults-dns.sh"
 # shellcheck source=faults-data.sh
 source "$__faults_dir/faults-data.sh"
+# shellcheck source=faults-server.sh
+source "$__faults_dir/faults-server.sh"
 unset __faults_dir
 
 fault_list() {

@@ -27,7 +27,10 @@
 #   topo_delay MS [MECH]     path delay at the router: MECH auto (default:
 #                            netem if the kernel has it, else nfqueue), netem,
 #                            nfqueue; sets TOPO_DELAY_MECH and says which
-#   topo_serve [-4|-6]       (re)start the server, both families by default
+#   topo_serve [-4|-6|ARGS]  (re)start the server, both families by default;
+#                            ARGS go to v6fix serve (e.g. --design D, see
+#                            servers.sh); with TOPO_SERVER_LOG set, the
+#                            server appends a JSON line per connection there
 #   topo_connect ARGS...     v6fix -n $CLIENT connect ARGS... server.v6fix.test 80
 #   topo_sysctl NS KEY=VAL.. sysctls inside namespace NS
 #   topo_teardown            remove it now (idempotent)
@@ -155,7 +158,8 @@ topo_sysctl() {
 topo_serve() {
 	local me=$BASHPID	# this shell, not the $(...) below
 	[ -z "$TOPO_SERVER_PID" ] || kill "$TOPO_SERVER_PID" 2>/dev/null
-	TOPO_SERVER_PID=$("$V6FIX" -n "$SERVER" serve --daemon --exit-with "$me" "$@" "$TOPO_PORT") ||
+	TOPO_SERVER_PID=$("$V6FIX" -n "$SERVER" serve --daemon --exit-with "$me" \
+		${TOPO_SERVER_LOG:+--log "$TOPO_SERVER_LOG"} "$@" "$TOPO_PORT") ||
 		{ echo "topo: cannot start the server" >&2; return 1; }
 }
 
