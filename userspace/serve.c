@@ -37,7 +37,7 @@ static void usage(FILE *f)
 		"A TCP listener for tests: accepts on PORT and answers each connection with an\n"
 		"HTTP/1.0 200 response whose body says what the server saw, e.g.\n"
 		"  design mapped socket inet6 family inet peer 192.0.2.2 port 40312 mapped true local 192.0.2.130\n"
-		"(once the request line is in, or after 200 ms for a client that sends nothing);\n"
+		"(once the request line is in, or after 1 s for a client that sends nothing);\n"
 		"\"GET /BYTES HTTP/1.x\" gets BYTES bytes of body instead (connect --transfer).\n"
 		"  -4, -6          built-in listener: IPv4 only or IPv6 only (default: both, one\n"
 		"                  AF_INET6 socket with IPV6_V6ONLY 0)\n"

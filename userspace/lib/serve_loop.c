@@ -96,7 +96,7 @@ const char *serve_ai_text(const struct addrinfo *ai, char *buf, size_t len)
  * (serve_answer()). A client that sends nothing (a probe that only connects
  * and reads) gets the design's answer after SERVE_REQUEST_WAIT_MS.
  */
-#define SERVE_REQUEST_WAIT_MS 200
+#define SERVE_REQUEST_WAIT_MS 1000
 #define SERVE_TRANSFER_S 600
 
 struct conn {
