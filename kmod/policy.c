@@ -35,6 +35,27 @@ int v6fix_policy_parse(const char *name)
 	return i < 0 ? -EINVAL : i;
 }
 
+static const char * const v6fix_errqueue_names[] = {
+	[V6FIX_ERRQUEUE_STOCK] = "stock",
+	[V6FIX_ERRQUEUE_RECVERR] = "recverr",
+};
+static_assert(ARRAY_SIZE(v6fix_errqueue_names) == __V6FIX_ERRQUEUE_MAX);
+
+const char *v6fix_errqueue_name(int errqueue)
+{
+	if (errqueue < 0 || errqueue > V6FIX_ERRQUEUE_MAX)
+		return "?";
+	return v6fix_errqueue_names[errqueue];
+}
+
+/* Returns the mode named @name (a trailing newline is ignored) or -EINVAL. */
+int v6fix_errqueue_parse(const char *name)
+{
+	int i = sysfs_match_string(v6fix_errqueue_names, name);
+
+	return i < 0 ? -EINVAL : i;
+}
+
 int v6fix_default_policy[V6FIX_FAMILY_NR] = {
 	[V6FIX_INET] = V6FIX_POLICY_HARD,
 	[V6FIX_INET6] = V6FIX_POLICY_HARD,

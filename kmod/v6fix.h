@@ -41,6 +41,7 @@ struct ctl_table_header;
 struct v6fix_net {
 	int policy[V6FIX_FAMILY_NR];	/* enum v6fix_policy */
 	int bsd_retries;
+	int errqueue;			/* enum v6fix_errqueue */
 	struct ctl_table_header *sysctl_hdr;
 	atomic64_t stats[V6FIX_FAMILY_NR][V6FIX_SLOT_NR][__V6FIX_ACTION_MAX];
 };
@@ -81,6 +82,8 @@ static inline struct v6fix_net *v6fix_pernet(const struct net *net)
 /* policy.c */
 const char *v6fix_policy_name(int policy);
 int v6fix_policy_parse(const char *name);
+const char *v6fix_errqueue_name(int errqueue);
+int v6fix_errqueue_parse(const char *name);
 extern int v6fix_default_policy[V6FIX_FAMILY_NR];
 extern int v6fix_default_bsd_retries;
 int v6fix_soft_slot(enum v6fix_family family, u8 type, u8 code, int *err);

@@ -21,8 +21,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] softerr show\n"
 		"       v6fix [-n NETNS] softerr set [ family { inet | inet6 } ] policy POLICY\n"
-		"                                    [ retries N ]\n"
-		"       v6fix [-n NETNS] softerr set retries N\n"
+		"                                    [ retries N ] [ errqueue { stock | recverr } ]\n"
+		"       v6fix [-n NETNS] softerr set { retries N | errqueue { stock | recverr } }...\n"
 		"       v6fix [-n NETNS] [-j] softerr stats [ reset ]\n"
 		"       v6fix [-n NETNS] [-j] softerr monitor\n"
 		"POLICY := { pass | hard | rfc1122 | bsd }\n"
@@ -31,6 +31,9 @@ static void usage(FILE *f)
 		"  rfc1122  never abort on a soft error; report it when the SYN retries run out\n"
 		"  bsd      abort on a soft error after more than N SYN retransmissions (default 3)\n"
 		"Without 'family', 'set' changes inet6 (ICMPv6).\n"
+		"errqueue: where an error v6fix does not abort on (rfc1122, bsd) still goes:\n"
+		"  stock    to the error queue as the stock kernel does (IPv4: every socket)\n"
+		"  recverr  only to sockets with IP_RECVERR/IPV6_RECVERR (the 2024 upstream series)\n"
 		"stats: soft errors seen, by family, ICMP type/code and action; 'reset' zeroes them.\n"
 		"monitor: one line per decision, as it happens (needs CAP_NET_ADMIN).\n");
 }
@@ -70,6 +73,11 @@ static int softerr_show(int argc, char **argv)
 	print_string(PRINT_ANY, "inet6", "inet6 policy %s\n", v6fix_policy_name(cfg.policy_inet6));
 	print_string(PRINT_ANY, "inet", "inet policy %s\n", v6fix_policy_name(cfg.policy_inet));
 	print_uint(PRINT_ANY, "bsd_retries", "bsd retries %llu\n", cfg.bsd_retries);
+	if (v6fix_errqueue_name(cfg.errqueue))
+		print_string(PRINT_ANY, "errqueue", "errqueue %s\n",
+			     v6fix_errqueue_name(cfg.errqueue));
+	else
+		print_uint(PRINT_ANY, "errqueue", "errqueue %llu\n", cfg.errqueue);
 	print_close_object();
 	print_end();
 	return 0;
@@ -110,6 +118,14 @@ static int softerr_set(int argc, char **argv)
 				v6fix_invarg("retries (0-127)", argv[1]);
 			set.bsd_retries = n;
 			set.has_bsd_retries = true;
+		} else if (!strcmp(argv[0], "errqueue")) {
+			p = v6fix_errqueue_parse(argv[1]);
+			if (p < 0)
+				v6fix_invarg("errqueue (stock or recverr)", argv[1]);
+			if (set.has_errqueue)
+				v6fix_usage_error("errqueue given twice");
+			set.errqueue = (uint32_t)p;
+			set.has_errqueue = true;
 		} else {
 			v6fix_usage_error("unknown argument \"%s\" (try 'v6fix softerr help')",
 					  argv[0]);
@@ -121,8 +137,9 @@ static int softerr_set(int argc, char **argv)
 		set.has_policy_inet6 = false;
 		set.has_policy_inet = true;
 	}
-	if (!set.has_policy_inet6 && !set.has_policy_inet && !set.has_bsd_retries)
-		v6fix_usage_error("softerr set needs policy or retries");
+	if (!set.has_policy_inet6 && !set.has_policy_inet && !set.has_bsd_retries &&
+	    !set.has_errqueue)
+		v6fix_usage_error("softerr set needs policy, retries or errqueue");
 	if (have_family && !set.has_policy_inet6 && !set.has_policy_inet)
 		v6fix_usage_error("family without policy");
 

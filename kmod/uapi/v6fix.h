@@ -27,16 +27,19 @@
  *     V6FIX_A_POLICY_INET6   u32: enum v6fix_policy for ICMPv6 soft errors
  *     V6FIX_A_POLICY_INET    u32: enum v6fix_policy for ICMP (IPv4) soft errors
  *     V6FIX_A_BSD_RETRIES    u32: the N of V6FIX_POLICY_BSD
+ *     V6FIX_A_ERRQUEUE       u32: enum v6fix_errqueue (absent from modules
+ *                            before it existed: read that as "stock")
  *
  * V6FIX_CMD_SET_CONFIG                                  (GENL_UNS_ADMIN_PERM)
  *   Request: at least one of V6FIX_A_POLICY_INET6, V6FIX_A_POLICY_INET,
- *   V6FIX_A_BSD_RETRIES. Attributes not given keep their value. Either all
+ *   V6FIX_A_BSD_RETRIES, V6FIX_A_ERRQUEUE. Attributes not given keep their value. Either all
  *   given values are applied or, on a validation error, none.
  *   Reply: none (an ACK when NLM_F_ACK is set).
  *
  * The same settings are visible and writable as the per-namespace sysctls
- * net.v6fix.softerr_policy (IPv6), net.v6fix.softerr_policy_v4 (IPv4) and
- * net.v6fix.softerr_bsd_retries; both are views of one state.
+ * net.v6fix.softerr_policy (IPv6), net.v6fix.softerr_policy_v4 (IPv4),
+ * net.v6fix.softerr_bsd_retries and net.v6fix.softerr_errqueue; both are
+ * views of one state.
  *
  * V6FIX_CMD_GET_STATS
  *   Request: no attributes.
@@ -87,6 +90,27 @@ enum v6fix_policy {
 };
 #define V6FIX_POLICY_MAX	(__V6FIX_POLICY_MAX - 1)
 
+/**
+ * enum v6fix_errqueue - whether a soft error v6fix does not abort on still
+ *	goes to the socket's error queue (MSG_ERRQUEUE)
+ * @V6FIX_ERRQUEUE_STOCK: as the stock error handlers do: tcp_v4_err() queues
+ *	every error it accepts in SYN-SENT, IP_RECVERR or not (and a non-empty
+ *	error queue makes poll() report EPOLLERR); tcp_v6_err() queues only
+ *	for sockets with IPV6_RECVERR (ipv6_icmp_error() checks). The default.
+ * @V6FIX_ERRQUEUE_RECVERR: only for sockets that asked with IP_RECVERR /
+ *	IPV6_RECVERR, as the 2024 upstream series ("tcp: conditionally call
+ *	ip_icmp_error() from tcp_v4_err()") would have made tcp_v4_err() do.
+ *	Differs from stock for IPv4 only.
+ * Applies to errors v6fix suppresses (rfc1122, bsd before its threshold);
+ * an error that aborts is the stock kernel's, queued as stock queues it.
+ */
+enum v6fix_errqueue {
+	V6FIX_ERRQUEUE_STOCK,
+	V6FIX_ERRQUEUE_RECVERR,
+	__V6FIX_ERRQUEUE_MAX
+};
+#define V6FIX_ERRQUEUE_MAX	(__V6FIX_ERRQUEUE_MAX - 1)
+
 /* The largest V6FIX_A_BSD_RETRIES; tcp_syn_retries itself stops at 127. */
 #define V6FIX_BSD_RETRIES_MAX	127
 
@@ -109,6 +133,7 @@ enum v6fix_attr {
 	V6FIX_A_POLICY_INET,
 	V6FIX_A_BSD_RETRIES,
 	V6FIX_A_STATS,		/* nest of V6FIX_STATS_ENTRY */
+	V6FIX_A_ERRQUEUE,	/* u32: enum v6fix_errqueue */
 	__V6FIX_A_MAX
 };
 #define V6FIX_A_MAX		(__V6FIX_A_MAX - 1)
