@@ -157,12 +157,12 @@ static const struct genl_ops v6fix_genl_ops[] = {
 
 /*
  * Events name connections (addresses, ports) of the namespace: listening
- * needs CAP_NET_ADMIN over it, where the kernel can check (compat.h).
+ * needs CAP_NET_ADMIN over it (compat.h refuses to build without the check).
  */
 static const struct genl_multicast_group v6fix_mcgrps[] = {
 	[V6FIX_MCGRP_EVENTS] = {
 		.name = V6FIX_MCGRP_EVENTS_NAME,
-		.flags = V6FIX_MCAST_CAP_NET_ADMIN,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
 
@@ -175,8 +175,11 @@ struct genl_family v6fix_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(v6fix_genl_ops),
 	.mcgrps = v6fix_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(v6fix_mcgrps),
-	/* Every command validates strictly. */
-	.resv_start_op = V6FIX_CMD_MAX + 1,
+	/*
+	 * .resv_start_op stays 0, as for every new family: the core then
+	 * checks the reserved header field of every command and requires a
+	 * policy for each; each command's policy is strict (netlink.c above).
+	 */
 };
 
 int __init v6fix_genl_init(void)

@@ -25,11 +25,13 @@ static void usage(FILE *f)
 		"       v6fix [-n NETNS] softerr set { retries N | errqueue { stock | recverr } }...\n"
 		"       v6fix [-n NETNS] [-j] softerr stats [ reset ]\n"
 		"       v6fix [-n NETNS] [-j] softerr monitor\n"
-		"POLICY := { pass | hard | rfc1122 | bsd }\n"
+		"POLICY := { pass | hard | rfc1122 | bsd | retries }\n"
 		"  pass     count only; the stock kernel decides\n"
 		"  hard     abort SYN-SENT at once on a soft error, even while connect() holds the lock\n"
 		"  rfc1122  never abort on a soft error; report it when the SYN retries run out\n"
-		"  bsd      abort on a soft error after more than N SYN retransmissions (default 3)\n"
+		"  bsd      FreeBSD: abort on a second soft error after more than N SYN\n"
+		"           retransmissions (default 3); a first one is only remembered\n"
+		"  retries  abort on any soft error after more than N SYN retransmissions\n"
 		"Without 'family', 'set' changes inet6 (ICMPv6).\n"
 		"errqueue: where an error v6fix does not abort on (rfc1122, bsd) still goes:\n"
 		"  stock    to the error queue as the stock kernel does (IPv4: every socket)\n"
@@ -107,7 +109,7 @@ static int softerr_set(int argc, char **argv)
 		} else if (!strcmp(argv[0], "policy")) {
 			p = v6fix_policy_parse(argv[1]);
 			if (p < 0)
-				v6fix_invarg("policy (pass, hard, rfc1122 or bsd)", argv[1]);
+				v6fix_invarg("policy (pass, hard, rfc1122, bsd or retries)", argv[1]);
 			if (set.has_policy_inet6 || set.has_policy_inet)
 				v6fix_usage_error("policy given twice");
 			/* Which family is known only after all arguments. */
@@ -161,6 +163,8 @@ static const char *icmp_name(uint8_t family, uint8_t type, uint8_t code)
 	static const char *const du4[] = {
 		"net-unreachable", "host-unreachable", "prot-unreachable",
 		"port-unreachable", "frag-needed", "source-route-failed",
+		"net-unknown", "host-unknown", "host-isolated", "net-prohibited",
+		"host-prohibited", "net-unreachable-for-tos", "host-unreachable-for-tos",
 	};
 
 	if (family == AF_INET6) {

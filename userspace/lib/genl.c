@@ -27,6 +27,7 @@ static const char *const policy_names[] = {
 	[V6FIX_POLICY_HARD] = "hard",
 	[V6FIX_POLICY_RFC1122] = "rfc1122",
 	[V6FIX_POLICY_BSD] = "bsd",
+	[V6FIX_POLICY_RETRIES] = "retries",
 };
 
 const char *v6fix_policy_name(uint32_t policy)
