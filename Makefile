@@ -179,7 +179,7 @@ check-vm: all fixtures
 	@netns-tests/run harness $(KVERS)
 	@set -e; for k in $(KVERS); do \
 		echo "== VM tests on $$k"; \
-		scripts/vm-run -k $$k -t 1500 -m 2G -- netns-tests/run vm; \
+		scripts/vm-run -k $$k -t 3600 -m 2G -- netns-tests/run vm; \
 	done
 
 # The reliability test with the issue's full counts (100,000 malformed errors
