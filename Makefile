@@ -42,14 +42,14 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-host-asan check-vm check-large tools fuzz fuzz-smoke fuzz-build run install \
+	check-host check-host-asan check-vm check-large tools selftests fuzz fuzz-smoke fuzz-build run install \
 	uninstall clean help
 .DEFAULT_GOAL := all
 
 all: cli modules tools
 
 # Test tools in C (the VM tests' packet forger): build/netns-tests/.
-tools: build/netns-tests/icmp-forge
+tools: build/netns-tests/icmp-forge build/netns-tests/reconnect
 
 build/netns-tests/%: netns-tests/tools/%.c
 	@mkdir -p $(dir $@)
@@ -137,6 +137,26 @@ build/%/v6fix.ko: $(KMOD_SRCS)
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/mod W=1 \
 		KCFLAGS=-Werror modules
 	cp build/$*/mod/v6fix.ko $@
+
+# --- upstream's fcnal-test.sh and nettest, from Debian's linux-source ----------
+# build/selftests/SERIES/ (SERIES 6.1, 6.12: one per kernel in KVERS): the
+# tree's tools/testing/selftests/net/ from /usr/src/linux-source-SERIES.tar.xz
+# (installed by scripts/install-deps; reading it takes about a minute, once)
+# and nettest built from it. netns-tests/vm-fcnal.sh runs them in the VM.
+KSERIES = $(sort $(foreach k,$(KVERS),$(word 1,$(subst ., ,$(k))).$(word 2,$(subst ., ,$(k)))))
+selftests: $(foreach s,$(KSERIES),build/selftests/$(s)/nettest)
+
+build/selftests/%/fcnal-test.sh:
+	@test -r /usr/src/linux-source-$*.tar.xz || \
+		{ echo "no /usr/src/linux-source-$*.tar.xz: run scripts/install-deps" >&2; exit 1; }
+	@rm -rf build/selftests/$* && mkdir -p build/selftests/$*.tmp
+	tar -xaf /usr/src/linux-source-$*.tar.xz -C build/selftests/$*.tmp \
+		--strip-components=5 linux-source-$*/tools/testing/selftests/net/
+	@mv build/selftests/$*.tmp build/selftests/$*
+
+.PRECIOUS: build/selftests/%/fcnal-test.sh
+build/selftests/%/nettest: build/selftests/%/fcnal-test.sh
+	$(CC) -O2 -g -Wall -Wl,--no-as-needed -o $@ build/selftests/$*/nettest.c
 
 # A module that WARNs on load: proves vm-run fails on a WARN.
 build/%/fixtures/v6fix_warn_fixture.ko: netns-tests/fixtures/warn/warn.c
