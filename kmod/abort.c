@@ -12,64 +12,88 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "compat.h"
 #include "v6fix.h"
 
 /*
- * What tcp_v4_err()/tcp_v6_err() do to a SYN-SENT socket, which is
- * tcp_done_with_error() since 6.10 (and in Debian's 6.1, a backport). That
- * helper is not exported by 6.12 and the write-queue purge inside it is not
- * exported at all, so this is its body without the purge: the SYN stays on
- * the retransmit queue until connect() fails and tcp_disconnect() purges it
- * (or close() does), as on kernels before 6.10, where the error handlers did
- * exactly this. Caller holds bh_lock_sock() with BHs off, and a reference.
+ * What tcp_v4_err()/tcp_v6_err() do to a SYN-SENT socket: since 6.10 that is
+ * tcp_done_with_error(), which Debian's 6.1 backports and exports. 6.12
+ * exports it only when IPv6 is a module (EXPORT_IPV6_MOD; Debian builds
+ * IPv6 in), and tcp_write_queue_purge() inside it not at all, so there
+ * v6fix_tcp_done_with_error() (compat.h) is its body without the purge: the
+ * SYN stays on the retransmit queue until connect() fails and
+ * tcp_disconnect() purges it (or close() does). Only the deferred abort
+ * comes here; an abort the stock handler can do is left to it (hook.c).
+ * Caller holds bh_lock_sock() with BHs off, and a reference.
  */
 void v6fix_abort(struct sock *sk, int err)
 {
-	WRITE_ONCE(sk->sk_err, err);
-	/* Pairs with the smp_rmb() in tcp_poll(). */
-	smp_wmb();
-	tcp_done(sk);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
+	v6fix_tcp_done_with_error(sk, err);
 }
 
 /*
  * Deferred aborts. Each holds a reference on its socket, taken under
  * bh_lock_sock() in the hook, so the socket cannot be freed before the work
- * runs; a user socket in turn holds its namespace, whose v6fix_net the work
- * uses to count. Kernel sockets do not hold their namespace: for them, the
- * hooks' exit_batch flushes the queue before the pernet core frees the
- * namespace's state (hook.c). At module unload the same flush runs for every
- * namespace before anything else is torn down, and v6fix_defer_uninit()
- * destroys the (then empty) queue last.
+ * is done with it; a user socket in turn holds its namespace, whose
+ * v6fix_net the work counts in. Each is on its namespace's list
+ * (v6fix_net.deferred, under deferred_lock, BH-safe: the hook adds from
+ * softirq), which bounds them per namespace and per socket: at most one
+ * pending item per socket (a second error while one waits changes nothing:
+ * the attempt is aborted once), at most V6FIX_DEFERRED_MAX per namespace
+ * (past it, the stock kernel decides).
  *
- * The number in flight is bounded: a flood of errors at a socket that stays
- * locked must not pile up memory. Past the bound the stock kernel decides.
+ * A work item never sleeps on the socket lock: it takes the socket's
+ * spinlock, as a TCP timer does, and acts only if no system call owns the
+ * socket; otherwise it tries again later (1 jiffy, doubling up to 100 ms),
+ * for as long as the attempt lasts. So nothing waits behind a socket whose
+ * owner blocks (a setsockopt() copying from a page that faults slowly), and
+ * a dying namespace cancels only its own items (v6fix_defer_net_exit()), no
+ * global flush.
  */
-#define V6FIX_DEFERRED_MAX 256
+#define V6FIX_DEFERRED_MAX 64
+#define V6FIX_DEFERRED_RETRY_MAX (HZ / 10)
 
 struct v6fix_deferred {
-	struct work_struct work;
+	struct delayed_work work;
+	struct list_head node;		/* on vn->deferred; empty once taken */
+	struct v6fix_net *vn;
 	struct sock *sk;
+	unsigned long retry;		/* the next delay, jiffies */
 	struct v6fix_event ev;
 };
 
 static struct workqueue_struct *v6fix_wq;
-static atomic_t v6fix_deferred_nr = ATOMIC_INIT(0);
+
+/* Take @d off its list; true if we did (and so now own it). */
+static bool v6fix_deferred_take(struct v6fix_deferred *d)
+{
+	struct v6fix_net *vn = d->vn;
+	bool taken = false;
+
+	spin_lock_bh(&vn->deferred_lock);
+	if (!list_empty(&d->node)) {
+		list_del_init(&d->node);
+		vn->deferred_nr--;
+		taken = true;
+	}
+	spin_unlock_bh(&vn->deferred_lock);
+	return taken;
+}
+
+static void v6fix_deferred_free(struct v6fix_deferred *d)
+{
+	sock_put(d->sk);
+	kfree(d);
+}
 
 static void v6fix_deferred_work(struct work_struct *work)
 {
-	struct v6fix_deferred *d = container_of(work, struct v6fix_deferred, work);
+	struct v6fix_deferred *d = container_of(to_delayed_work(work),
+						struct v6fix_deferred, work);
 	struct sock *sk = d->sk;
+	bool again = false;
 
-	/*
-	 * Sleeps until the owner (connect(), typically already waiting for
-	 * the SYN-ACK with the lock released) lets go; then nothing else
-	 * can change the socket, and timers and packets go to the backlog.
-	 * The BH lock as well, as in tcp_abort(): tcp_done() runs with BHs
-	 * off everywhere else.
-	 */
-	lock_sock(sk);
+	/* As tcp_write_timer(): the spinlock, and act only if nobody owns it. */
 	local_bh_disable();
 	bh_lock_sock(sk);
 	if (sk->sk_state != TCP_SYN_SENT) {
@@ -78,6 +102,8 @@ static void v6fix_deferred_work(struct work_struct *work)
 	} else if (tcp_sk(sk)->snd_una != d->ev.seq) {
 		/* A new attempt on the same socket: not this error's. */
 		d->ev.action = V6FIX_ACTION_IGNORED_SPOOFED;
+	} else if (sock_owned_by_user(sk)) {
+		again = true;
 	} else {
 		d->ev.syn_retrans = inet_csk(sk)->icsk_retransmits;
 		v6fix_abort(sk, d->ev.err);
@@ -85,54 +111,100 @@ static void v6fix_deferred_work(struct work_struct *work)
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();
-	release_sock(sk);
 
+	if (again) {
+		/* Requeueing is safe against cancel_delayed_work_sync(). */
+		queue_delayed_work(v6fix_wq, &d->work, d->retry);
+		d->retry = min_t(unsigned long, d->retry * 2, V6FIX_DEFERRED_RETRY_MAX);
+		return;
+	}
+	/* The namespace's exit took it first: it frees it, uncounted. */
+	if (!v6fix_deferred_take(d))
+		return;
 	d->ev.delay_ns = ktime_get_ns() - d->ev.tstamp_ns;
 	/* sock_net(sk) is valid while the reference is held. */
 	v6fix_record(sock_net(sk), &d->ev, GFP_KERNEL);
-	sock_put(sk);
-	kfree(d);
-	atomic_dec(&v6fix_deferred_nr);
+	v6fix_deferred_free(d);
 }
 
 /*
  * Queue an abort of @sk for when its owner releases it. Called from the
- * hook with bh_lock_sock() held. Returns false if nothing was queued.
+ * hook with bh_lock_sock() held. Returns false if nothing was queued: the
+ * namespace's bound is reached, or memory is short; true also when an item
+ * for @sk is already pending (that one aborts the attempt).
  */
 bool v6fix_defer_abort(struct sock *sk, const struct v6fix_event *ev)
 {
-	struct v6fix_deferred *d;
+	struct v6fix_net *vn = v6fix_pernet(sock_net(sk));
+	struct v6fix_deferred *d, *pos;
+	bool queued = false;
 
-	if (atomic_inc_return(&v6fix_deferred_nr) > V6FIX_DEFERRED_MAX)
-		goto err;
 	d = kmalloc(sizeof(*d), GFP_ATOMIC);
 	if (!d)
-		goto err;
-
-	INIT_WORK(&d->work, v6fix_deferred_work);
-	sock_hold(sk);
+		return false;
+	INIT_DELAYED_WORK(&d->work, v6fix_deferred_work);
+	d->vn = vn;
 	d->sk = sk;
+	d->retry = 1;
 	d->ev = *ev;
-	queue_work(v6fix_wq, &d->work);
-	return true;
 
-err:
-	atomic_dec(&v6fix_deferred_nr);
-	return false;
+	spin_lock_bh(&vn->deferred_lock);
+	list_for_each_entry(pos, &vn->deferred, node) {
+		if (pos->sk == sk) {
+			spin_unlock_bh(&vn->deferred_lock);
+			kfree(d);
+			return true;
+		}
+	}
+	if (!vn->dying && vn->deferred_nr < V6FIX_DEFERRED_MAX) {
+		sock_hold(sk);
+		list_add_tail(&d->node, &vn->deferred);
+		vn->deferred_nr++;
+		queue_delayed_work(v6fix_wq, &d->work, 0);
+		queued = true;
+	}
+	spin_unlock_bh(&vn->deferred_lock);
+	if (!queued)
+		kfree(d);
+	return queued;
 }
 
-/* Wait until every deferred abort queued so far has run. */
-void v6fix_defer_flush(void)
+void v6fix_defer_net_init(struct v6fix_net *vn)
 {
-	flush_workqueue(v6fix_wq);
+	spin_lock_init(&vn->deferred_lock);
+	INIT_LIST_HEAD(&vn->deferred);
+	vn->deferred_nr = 0;
+	vn->dying = false;
+}
+
+/*
+ * A namespace goes (or the module): after its hooks are unregistered
+ * nothing new is deferred in it; cancel what is pending, waiting only for
+ * an item that is running right now, which never sleeps on a lock. Items
+ * of user sockets cannot be here (their sockets hold the namespace), only
+ * those of kernel sockets.
+ */
+void v6fix_defer_net_exit(struct v6fix_net *vn)
+{
+	struct v6fix_deferred *d;
+
+	spin_lock_bh(&vn->deferred_lock);
+	vn->dying = true;
+	while ((d = list_first_entry_or_null(&vn->deferred,
+					     struct v6fix_deferred, node))) {
+		list_del_init(&d->node);
+		vn->deferred_nr--;
+		spin_unlock_bh(&vn->deferred_lock);
+		cancel_delayed_work_sync(&d->work);
+		v6fix_deferred_free(d);
+		spin_lock_bh(&vn->deferred_lock);
+	}
+	spin_unlock_bh(&vn->deferred_lock);
 }
 
 int v6fix_defer_init(void)
 {
-	/*
-	 * Unbound: a work item may sleep in lock_sock() for as long as a
-	 * system call holds the socket; others must not wait behind it.
-	 */
+	/* Unbound: the items are short, but may come in bursts from softirq. */
 	v6fix_wq = alloc_workqueue("v6fix", WQ_UNBOUND, 0);
 	return v6fix_wq ? 0 : -ENOMEM;
 }

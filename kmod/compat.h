@@ -33,15 +33,44 @@
 #endif
 
 /*
+ * 6.6 made IP_RECVERR and IPV6_RECVERR bits of inet_sk(sk)->inet_flags,
+ * read locklessly; before, they were bitfields of inet_sock and ipv6_pinfo.
+ */
+#include <net/inet_sock.h>
+#include <linux/ipv6.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define v6fix_sk_recverr(sk)	inet_test_bit(RECVERR, sk)
+#define v6fix_sk_recverr6(sk)	inet6_test_bit(RECVERR6, sk)
+#else
+#define v6fix_sk_recverr(sk)	(inet_sk(sk)->recverr)
+#define v6fix_sk_recverr6(sk)	(inet6_sk(sk)->recverr)
+#endif
+
+/*
  * 6.7 let a genetlink multicast group require CAP_NET_ADMIN (in the user
  * namespace that owns the network namespace) to subscribe; Debian's 6.1
- * has the backport. Without it, anyone may listen.
+ * has the backport. The events name connections: without the check the
+ * module is not built, rather than open to anyone.
  */
 #include <net/genetlink.h>
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-#define V6FIX_MCAST_CAP_NET_ADMIN GENL_MCAST_CAP_NET_ADMIN
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "v6fix needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable backport)"
+#endif
+
+/* tcp_done_with_error(): exported by Debian's 6.1, not by 6.12 (abort.c). */
+#include <net/tcp.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline void v6fix_tcp_done_with_error(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+	/* Pairs with the smp_rmb() in tcp_poll(). */
+	smp_wmb();
+	tcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
 #else
-#define V6FIX_MCAST_CAP_NET_ADMIN 0
+#define v6fix_tcp_done_with_error(sk, err) tcp_done_with_error(sk, err)
 #endif
 
 #endif /* _V6FIX_COMPAT_H */

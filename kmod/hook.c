@@ -28,8 +28,13 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include "compat.h"
 #include "v6fix.h"
 
+static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state);
+static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state);
 
 /* What an ICMP error must quote of the TCP header, and all we read of it. */
 struct v6fix_tcp8 {
@@ -39,15 +44,161 @@ struct v6fix_tcp8 {
 };
 
 /*
+ * Continue the packet's way as if this hook had said NF_ACCEPT: the hooks
+ * after this one at LOCAL_IN (conntrack's confirm, filter chains of a later
+ * priority), then the okfn, ip_local_deliver_finish() or ip6_input_finish(),
+ * which hands the error to icmp_rcv()/icmpv6_rcv(): the ICMP counters, the
+ * raw sockets' copies and the TCP error handler. nf_reinject() resumes a
+ * queued packet the same way. Runs inside nf_hook()'s RCU read section.
+ */
+static void v6fix_continue(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	struct nf_hook_state st = *state;
+	const struct nf_hook_entries *e;
+	unsigned int i;
+
+	if (state->pf == NFPROTO_IPV6)
+		e = rcu_dereference(state->net->nf.hooks_ipv6[NF_INET_LOCAL_IN]);
+	else
+		e = rcu_dereference(state->net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	/* Our own entry; past the end (being unregistered), none is left. */
+	for (i = 0; e && i < e->num_hook_entries; i++)
+		if (e->hooks[i].hook == v6fix_hook6 || e->hooks[i].hook == v6fix_hook4)
+			break;
+	if (!e || nf_hook_slow(skb, &st, e, i + 1) == 1)
+		state->okfn(state->net, state->sk, skb);
+}
+
+/*
+ * The end of release_sock() (the backlog, the protocol's release_cb, then
+ * ownership given back and waiters woken) for an owner in softirq context:
+ * without release_sock()'s cond_resched() and lockdep annotations, which
+ * are for process context. The backlog is what other CPUs queued while we
+ * owned the socket: TCP runs it here exactly as it runs unowned sockets'
+ * packets in softirq. Called and returns with bh_lock_sock() held.
+ */
+static void v6fix_release_owned(struct sock *sk)
+{
+	struct sk_buff *skb, *next;
+
+	while ((skb = sk->sk_backlog.head)) {
+		sk->sk_backlog.head = NULL;
+		sk->sk_backlog.tail = NULL;
+		bh_unlock_sock(sk);
+		do {
+			next = skb->next;
+			skb_mark_not_on_list(skb);
+			sk->sk_backlog_rcv(sk, skb);
+			skb = next;
+		} while (skb);
+		bh_lock_sock(sk);
+	}
+	sk->sk_backlog.len = 0;
+	if (sk->sk_prot->release_cb)
+		sk->sk_prot->release_cb(sk);
+	sk->sk_lock.owned = 0;
+	/* As release_sock(): waiters queue under the spinlock we hold. */
+	if (waitqueue_active(&sk->sk_lock.wq))
+		wake_up(&sk->sk_lock.wq);
+}
+
+/*
+ * Hand a soft error the policy does not abort on to the stock kernel, which
+ * then does everything it does for it but the abort: the ICMP counters, the
+ * raw sockets' copies, the error queue (ip_icmp_error()/ipv6_icmp_error()),
+ * the soft error TCP reports at the timeout. The stock handler aborts
+ * SYN-SENT unless the socket is owned by a user; so, unless a system call
+ * owns it already, we own it while the error passes: sk_lock.owned set under
+ * the socket's spinlock, as lock_sock() sets it, which makes tcp_v4_err()/
+ * tcp_v6_err() take their owned branch and only store sk_err_soft. While we
+ * own it, whatever else comes for the socket waits as it waits for any owner
+ * (packets in the backlog, timers in tsq_flags, lock_sock() callers on
+ * sk_lock.wq), and v6fix_release_owned() gives it back at once. The owned
+ * branch counts the error as TcpExtLockDroppedIcmps: for an owner that was
+ * only us, stock would not, so that count is taken back.
+ *
+ * errqueue recverr, IPv4, a socket without IP_RECVERR: tcp_v4_err() queues
+ * with ip_icmp_error() unconditionally; sock_queue_err_skb() refuses
+ * (no queueing, no wakeup) while sk_rcvbuf is 0, so that is what it reads
+ * meanwhile. Only lock_sock() holders write sk_rcvbuf, and cmpxchg() keeps
+ * the value of one that wrote meanwhile (a socket a system call owns).
+ *
+ * Then, for rfc1122, as upstream's "tcp: no longer abort SYN_SENT when
+ * receiving some ICMP" (0a8de364ff7a, v6.8 merge window, reverted) did for
+ * non-fatal errors: a socket with IP_RECVERR/IPV6_RECVERR that no system call owns
+ * gets the error as sk_err, with a wakeup, instead of as sk_err_soft (so
+ * its timeout reports ETIMEDOUT); every other one keeps the sk_err_soft
+ * the stock handler stored (bsd's memory of an earlier error, as FreeBSD's
+ * t_softerror).
+ *
+ * Called with bh_lock_sock() held and the lookup's reference, in the hook's
+ * softirq context; drops both. The packet is consumed: NF_STOLEN.
+ */
+static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
+				       const struct nf_hook_state *state,
+				       const struct v6fix_event *ev, int errqueue)
+{
+	struct net *net = state->net;
+	bool ours = !sock_owned_by_user(sk);
+	bool v6 = ev->family == V6FIX_INET6;
+	bool hide = !v6 && errqueue == V6FIX_ERRQUEUE_RECVERR &&
+		    !v6fix_sk_recverr(sk);
+	unsigned long dropped;
+	int rcvbuf = 0, soft = READ_ONCE(sk->sk_err_soft);
+
+	if (ours)
+		sk->sk_lock.owned = 1;
+	if (hide)
+		rcvbuf = xchg(&sk->sk_rcvbuf, 0);
+	bh_unlock_sock(sk);
+
+	/* BHs are off: nothing else runs on this CPU in between. */
+	dropped = this_cpu_read(net->mib.net_statistics->mibs[LINUX_MIB_LOCKDROPPEDICMPS]);
+	v6fix_continue(skb, state);
+	dropped = this_cpu_read(net->mib.net_statistics->mibs[LINUX_MIB_LOCKDROPPEDICMPS]) -
+		  dropped;
+
+	bh_lock_sock(sk);
+	if (hide)
+		cmpxchg(&sk->sk_rcvbuf, 0, rcvbuf);
+	if (ours) {
+		if (dropped)
+			__NET_ADD_STATS(net, LINUX_MIB_LOCKDROPPEDICMPS, -(long)dropped);
+		if (ev->policy == V6FIX_POLICY_RFC1122 &&
+		    sk->sk_state == TCP_SYN_SENT &&
+		    READ_ONCE(sk->sk_err_soft) == ev->err &&
+		    (v6 ? v6fix_sk_recverr6(sk) : v6fix_sk_recverr(sk))) {
+			WRITE_ONCE(sk->sk_err_soft, soft);
+			WRITE_ONCE(sk->sk_err, ev->err);
+			sk_error_report(sk);
+		}
+		v6fix_release_owned(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return NF_STOLEN;
+}
+
+/*
  * The checks tcp_v4_err()/tcp_v6_err() make before they act, and ours: a
  * full socket in SYN-SENT whose ISN is the quoted sequence number (RFC 5927:
  * a router quotes the SYN, whose sequence number is the ISN; the stack
- * accepts anything from snd_una to snd_nxt). Then the policy decides.
+ * accepts anything from snd_una to snd_nxt). Then the policy decides, and
+ * the error goes on to the stock kernel unless it failed our checks:
+ *   aborted           NF_ACCEPT: nobody owns the socket, so the stock
+ *                     handler aborts, exactly as stock (6.12: with the
+ *                     write-queue purge v6fix cannot call)
+ *   deferred-abort    NF_ACCEPT: owned, so the stock handler only stores it
+ *                     (and queues it); the abort follows when the owner
+ *                     lets go (abort.c)
+ *   suppressed        v6fix_deliver_soft(): stock, but no abort
  * Called with the reference the lookup took, which is dropped here; returns
  * the verdict and sets ev->action.
  */
 static unsigned int v6fix_decide(struct net *net, struct sock *sk,
-				 struct v6fix_event *ev, u8 hops)
+				 struct v6fix_event *ev, u8 hops,
+				 struct sk_buff *skb,
+				 const struct nf_hook_state *state)
 {
 	unsigned int verdict = NF_ACCEPT;
 	struct v6fix_net *vn = v6fix_pernet(net);
@@ -90,36 +241,24 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 	ev->has_retrans = true;
 	ev->action = v6fix_policy_decide(ev->policy,
 					 READ_ONCE(vn->bsd_retries),
-					 ev->syn_retrans, sock_owned_by_user(sk));
+					 ev->syn_retrans,
+					 READ_ONCE(sk->sk_err_soft) != 0,
+					 sock_owned_by_user(sk));
 	switch (ev->action) {
-	case V6FIX_ACTION_ABORTED:
-		v6fix_abort(sk, ev->err);
-		verdict = NF_DROP;
-		break;
 	case V6FIX_ACTION_SUPPRESSED:
-		/*
-		 * Consumed: the stack would abort. Remembered: when the SYN
-		 * retries run out, tcp_write_err() reports sk_err_soft
-		 * instead of ETIMEDOUT.
-		 */
-		WRITE_ONCE(sk->sk_err_soft, ev->err);
-		verdict = NF_DROP;
-		break;
+		return v6fix_deliver_soft(sk, skb, state, ev,
+					  READ_ONCE(vn->errqueue));
 	case V6FIX_ACTION_DEFERRED_ABORT:
 		/*
 		 * The lock owner (connect() itself, for a locally generated
 		 * error) would only store the error, and the attempt would
-		 * wait for the next retransmission. Store it as the stack
-		 * does, and abort as soon as the owner lets go. The deferred
-		 * work decides and counts; this error is not counted here.
+		 * wait for the next retransmission. The stock handler stores
+		 * it; the abort follows as soon as the owner lets go. The
+		 * deferred work decides and counts; this error is not counted
+		 * here. Nothing queued: the stock kernel decides.
 		 */
-		WRITE_ONCE(sk->sk_err_soft, ev->err);
-		if (v6fix_defer_abort(sk, ev)) {
-			verdict = NF_DROP;
-			break;
-		}
-		/* Nothing queued: the stock kernel decides. */
-		ev->action = V6FIX_ACTION_PASSED;
+		if (!v6fix_defer_abort(sk, ev))
+			ev->action = V6FIX_ACTION_PASSED;
 		break;
 	default:
 		break;
@@ -238,7 +377,8 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 					&ev.daddr.ip6, ev.dport,
 					&ev.saddr.ip6, ntohs(ev.sport),
 					skb->dev->ifindex, inet6_sdif(skb));
-	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, ip6h->hop_limit));
+	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, ip6h->hop_limit,
+						  skb, state));
 }
 
 static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
@@ -303,26 +443,26 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 				       ev.saddr.ip, ntohs(ev.sport),
 				       inet_iif(skb), 0);
 	/* tcp_v4_err() applies IP_MINTTL to the quoted header's TTL. */
-	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl));
+	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl, skb, state));
 }
 
 /*
- * After the filter tables (an error they drop must not act), NAT (the
- * quote's addresses restored) and the security modules; before conntrack's
- * confirm.
+ * After every filter chain of a sane priority (an error one drops must not
+ * act), NAT (the quote's addresses restored) and the security modules;
+ * before conntrack's confirm (INT_MAX), which v6fix_continue() runs.
  */
 static const struct nf_hook_ops v6fix_nf_ops[] = {
 	{
 		.hook = v6fix_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_SELINUX_LAST + 1,
+		.priority = NF_IP6_PRI_LAST - 1,
 	},
 	{
 		.hook = v6fix_hook4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_SELINUX_LAST + 1,
+		.priority = NF_IP_PRI_LAST - 1,
 	},
 };
 
@@ -334,20 +474,14 @@ static int __net_init v6fix_hooks_net_init(struct net *net)
 /*
  * Teardown, for a dying namespace and at module unload. After
  * nf_unregister_net_hooks() returns, no hook runs in @net any more (it
- * waits for an RCU grace period), so nothing new is deferred there. Work
- * already queued holds a reference on its socket (which keeps a user
- * socket's namespace alive) and uses the namespace's v6fix_net, which the
- * pernet core frees only after every exit method has run: flushing in
- * exit_batch, after all exits of this ops, is enough.
+ * waits for an RCU grace period), so nothing new is deferred there; then
+ * the namespace's own pending aborts are cancelled (abort.c). The pernet
+ * core frees v6fix_net only after every exit method has run.
  */
 static void __net_exit v6fix_hooks_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, v6fix_nf_ops, ARRAY_SIZE(v6fix_nf_ops));
-}
-
-static void __net_exit v6fix_hooks_net_exit_batch(struct list_head *net_exit_list)
-{
-	v6fix_defer_flush();
+	v6fix_defer_net_exit(v6fix_pernet(net));
 }
 
 /*
@@ -358,7 +492,6 @@ static void __net_exit v6fix_hooks_net_exit_batch(struct list_head *net_exit_lis
 static struct pernet_operations v6fix_hooks_net_ops = {
 	.init = v6fix_hooks_net_init,
 	.exit = v6fix_hooks_net_exit,
-	.exit_batch = v6fix_hooks_net_exit_batch,
 };
 
 int v6fix_hooks_init(void)

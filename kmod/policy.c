@@ -17,7 +17,9 @@ static const char * const v6fix_policy_names[] = {
 	[V6FIX_POLICY_HARD] = "hard",
 	[V6FIX_POLICY_RFC1122] = "rfc1122",
 	[V6FIX_POLICY_BSD] = "bsd",
+	[V6FIX_POLICY_RETRIES] = "retries",
 };
+
 static_assert(ARRAY_SIZE(v6fix_policy_names) == __V6FIX_POLICY_MAX);
 
 const char *v6fix_policy_name(int policy)
@@ -35,10 +37,33 @@ int v6fix_policy_parse(const char *name)
 	return i < 0 ? -EINVAL : i;
 }
 
+static const char * const v6fix_errqueue_names[] = {
+	[V6FIX_ERRQUEUE_STOCK] = "stock",
+	[V6FIX_ERRQUEUE_RECVERR] = "recverr",
+};
+
+static_assert(ARRAY_SIZE(v6fix_errqueue_names) == __V6FIX_ERRQUEUE_MAX);
+
+const char *v6fix_errqueue_name(int errqueue)
+{
+	if (errqueue < 0 || errqueue > V6FIX_ERRQUEUE_MAX)
+		return "?";
+	return v6fix_errqueue_names[errqueue];
+}
+
+/* Returns the mode named @name (a trailing newline is ignored) or -EINVAL. */
+int v6fix_errqueue_parse(const char *name)
+{
+	int i = sysfs_match_string(v6fix_errqueue_names, name);
+
+	return i < 0 ? -EINVAL : i;
+}
+
 int v6fix_default_policy[V6FIX_FAMILY_NR] = {
 	[V6FIX_INET] = V6FIX_POLICY_HARD,
 	[V6FIX_INET6] = V6FIX_POLICY_HARD,
 };
+
 int v6fix_default_bsd_retries = 3;
 
 static int v6fix_param_policy_set(const char *val, const struct kernel_param *kp)
@@ -64,7 +89,7 @@ static const struct kernel_param_ops v6fix_param_policy_ops = {
 module_param_cb(default_policy, &v6fix_param_policy_ops,
 		&v6fix_default_policy[V6FIX_INET6], 0644);
 MODULE_PARM_DESC(default_policy,
-		 "IPv6 soft-error policy of new namespaces: pass, hard, rfc1122, bsd (default hard)");
+		 "IPv6 soft-error policy of new namespaces: pass, hard, rfc1122, bsd, retries (default hard)");
 module_param_cb(default_policy_v4, &v6fix_param_policy_ops,
 		&v6fix_default_policy[V6FIX_INET], 0644);
 MODULE_PARM_DESC(default_policy_v4,
@@ -94,49 +119,64 @@ MODULE_PARM_DESC(default_bsd_retries,
 		 "SYN retransmissions after which the bsd policy aborts, for new namespaces (default 3)");
 
 /*
- * The soft errors: RFC 1122 4.2.3.9 for ICMP (Destination Unreachable net,
- * host and source-route-failed; Time Exceeded; Parameter Problem) and the
- * codes icmpv6_err_convert() calls non-fatal for ICMPv6 (Destination
- * Unreachable no-route, beyond-scope, address-unreachable; Time Exceeded).
- * Everything else is hard and never touched. The index in this table is the
- * error's slot in the counters.
+ * The soft errors: what the kernel's own tables call non-fatal among the
+ * errors that reach TCP, identical in 6.1 and 6.12 (net/ipv4/icmp.c,
+ * net/ipv6/icmp.c):
+ *   ICMPv6, icmpv6_err_convert(): Destination Unreachable 0 (no route),
+ *     2 (beyond scope), 3 (address unreachable); Time Exceeded (every code:
+ *     0 hop limit, 1 reassembly). Parameter Problem and the other
+ *     Unreachable codes are fatal.
+ *   ICMP, icmp_err_convert[]: Destination Unreachable 0 (net), 1 (host),
+ *     5 (source route failed), 11 (net for TOS), 12 (host for TOS); 4
+ *     (fragmentation needed) is non-fatal too but is path MTU discovery,
+ *     which tcp_v4_err() handles apart. Time Exceeded 0 (TTL); code 1
+ *     (reassembly) never reaches TCP: icmp_unreach() discards it. Parameter
+ *     Problem is not in the table; tcp_v4_err() aborts on it (EPROTO), and
+ *     upstream's RFC 1122 patch called it hard.
+ * Everything else is hard and never touched. The index in each table is
+ * the error's slot in the counters.
  */
-static const struct {
+struct v6fix_soft_error {
 	u8 type, code;
-} v6fix_soft[V6FIX_FAMILY_NR][V6FIX_SLOT_NR] = {
-	[V6FIX_INET6] = {
-		{ ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE },
-		{ ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR },
-		{ ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH },
-		{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT },
-		{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME },
-	},
-	[V6FIX_INET] = {
-		{ ICMP_DEST_UNREACH, ICMP_NET_UNREACH },
-		{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
-		{ ICMP_DEST_UNREACH, ICMP_SR_FAILED },
-		{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
-		{ ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME },
-		{ ICMP_PARAMETERPROB, 0 },	/* pointer indicates the error */
-		{ ICMP_PARAMETERPROB, 1 },	/* required option missing */
-		{ ICMP_PARAMETERPROB, 2 },	/* bad length */
-	},
 };
 
-static const int v6fix_soft_nr[V6FIX_FAMILY_NR] = {
-	[V6FIX_INET6] = 5,
-	[V6FIX_INET] = 8,
+static const struct v6fix_soft_error v6fix_soft6[] = {
+	{ ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE },
+	{ ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR },
+	{ ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH },
+	{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT },
+	{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME },
+};
+
+static const struct v6fix_soft_error v6fix_soft4[] = {
+	{ ICMP_DEST_UNREACH, ICMP_NET_UNREACH },
+	{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
+	{ ICMP_DEST_UNREACH, ICMP_SR_FAILED },
+	{ ICMP_DEST_UNREACH, ICMP_NET_UNR_TOS },
+	{ ICMP_DEST_UNREACH, ICMP_HOST_UNR_TOS },
+	{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+};
+
+static_assert(ARRAY_SIZE(v6fix_soft6) <= V6FIX_SLOT_NR);
+static_assert(ARRAY_SIZE(v6fix_soft4) <= V6FIX_SLOT_NR);
+
+static const struct {
+	const struct v6fix_soft_error *err;
+	int nr;
+} v6fix_soft[V6FIX_FAMILY_NR] = {
+	[V6FIX_INET6] = { v6fix_soft6, ARRAY_SIZE(v6fix_soft6) },
+	[V6FIX_INET] = { v6fix_soft4, ARRAY_SIZE(v6fix_soft4) },
 };
 
 int v6fix_slot_count(enum v6fix_family family)
 {
-	return v6fix_soft_nr[family];
+	return v6fix_soft[family].nr;
 }
 
 void v6fix_slot_type_code(enum v6fix_family family, int slot, u8 *type, u8 *code)
 {
-	*type = v6fix_soft[family][slot].type;
-	*code = v6fix_soft[family][slot].code;
+	*type = v6fix_soft[family].err[slot].type;
+	*code = v6fix_soft[family].err[slot].code;
 }
 
 /*
@@ -146,47 +186,54 @@ void v6fix_slot_type_code(enum v6fix_family family, int slot, u8 *type, u8 *code
  */
 int v6fix_soft_slot(enum v6fix_family family, u8 type, u8 code, int *err)
 {
+	const struct v6fix_soft_error *e = v6fix_soft[family].err;
 	int i;
 
-	for (i = 0; i < v6fix_soft_nr[family]; i++)
-		if (v6fix_soft[family][i].type == type &&
-		    v6fix_soft[family][i].code == code)
+	for (i = 0; i < v6fix_soft[family].nr; i++)
+		if (e[i].type == type && e[i].code == code)
 			break;
-	if (i == v6fix_soft_nr[family])
+	if (i == v6fix_soft[family].nr)
 		return -1;
 
-	if (family == V6FIX_INET6) {
+	if (family == V6FIX_INET6)
 		icmpv6_err_convert(type, code, err);
-	} else if (type == ICMP_DEST_UNREACH) {
+	else if (type == ICMP_DEST_UNREACH)
 		*err = icmp_err_convert[code].errno;
-	} else if (type == ICMP_TIME_EXCEEDED) {
-		*err = EHOSTUNREACH;
-	} else {
-		*err = EPROTO;
-	}
+	else
+		*err = EHOSTUNREACH;	/* Time Exceeded */
 	return i;
 }
 
 /*
  * The decision for a soft error that passed every check (SYN-SENT, quoted
  * sequence number == ISN), given the policy in force, how many times the
- * SYN was retransmitted so far and whether connect() or another system call
+ * SYN was retransmitted so far, whether an earlier soft error is still
+ * remembered (sk_err_soft) and whether connect() or another system call
  * holds the socket lock at this moment.
  */
-enum v6fix_action v6fix_policy_decide(int policy, int bsd_retries,
-				      unsigned int syn_retrans, bool owned)
+enum v6fix_action v6fix_policy_decide(enum v6fix_policy policy, int bsd_retries,
+				      unsigned int syn_retrans, bool remembered,
+				      bool owned)
 {
+	bool late = syn_retrans > (unsigned int)bsd_retries;
+
 	switch (policy) {
 	case V6FIX_POLICY_HARD:
 		break;
 	case V6FIX_POLICY_BSD:
 		/*
-		 * 4.4BSD tcp_notify(): abort once more than N retransmissions
-		 * went unanswered; until then only remember the error.
+		 * FreeBSD tcp_notify(): "If connection hasn't completed, has
+		 * retransmitted several times, and receives a second error,
+		 * give up now"; t_rxtshift > 3 && t_softerror, else
+		 * t_softerror = error.
 		 */
-		if (syn_retrans > (unsigned int)bsd_retries)
+		if (late && remembered)
 			break;
-		fallthrough;
+		return V6FIX_ACTION_SUPPRESSED;
+	case V6FIX_POLICY_RETRIES:
+		if (late)
+			break;
+		return V6FIX_ACTION_SUPPRESSED;
 	case V6FIX_POLICY_RFC1122:
 		return V6FIX_ACTION_SUPPRESSED;
 	default:

@@ -59,6 +59,32 @@ static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
 	return 0;
 }
 
+/* net.v6fix.softerr_errqueue: "stock" or "recverr", as names too. */
+static int v6fix_proc_errqueue(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	int *errqueue = ctl->data;
+	char name[V6FIX_POLICY_NAME_LEN];
+	struct ctl_table tbl = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	int ret, e;
+
+	if (write && !v6fix_sysctl_may_write(ctl))
+		return -EPERM;
+	strscpy(name, v6fix_errqueue_name(READ_ONCE(*errqueue)), sizeof(name));
+	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+
+	e = v6fix_errqueue_parse(name);
+	if (e < 0)
+		return e;
+	WRITE_ONCE(*errqueue, e);
+	return 0;
+}
+
 static int v6fix_bsd_retries_max = V6FIX_BSD_RETRIES_MAX;
 
 static int v6fix_proc_bsd_retries(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
@@ -81,6 +107,7 @@ enum {
 	V6FIX_SYSCTL_POLICY6,
 	V6FIX_SYSCTL_POLICY4,
 	V6FIX_SYSCTL_BSD_RETRIES,
+	V6FIX_SYSCTL_ERRQUEUE,
 	V6FIX_SYSCTL_NR
 };
 
@@ -103,6 +130,12 @@ static struct ctl_table v6fix_sysctl_template[] = {
 		.mode = 0644,
 		.proc_handler = v6fix_proc_bsd_retries,
 	},
+	[V6FIX_SYSCTL_ERRQUEUE] = {
+		.procname = "softerr_errqueue",
+		.maxlen = V6FIX_POLICY_NAME_LEN,
+		.mode = 0644,
+		.proc_handler = v6fix_proc_errqueue,
+	},
 	{ }
 };
 
@@ -118,6 +151,7 @@ int v6fix_sysctl_register(struct net *net, struct v6fix_net *vn)
 	table[V6FIX_SYSCTL_POLICY6].data = &vn->policy[V6FIX_INET6];
 	table[V6FIX_SYSCTL_POLICY4].data = &vn->policy[V6FIX_INET];
 	table[V6FIX_SYSCTL_BSD_RETRIES].data = &vn->bsd_retries;
+	table[V6FIX_SYSCTL_ERRQUEUE].data = &vn->errqueue;
 	/* The table lives no longer than the namespace: no reference. */
 	for (int i = 0; i < V6FIX_SYSCTL_NR; i++)
 		table[i].extra1 = net;

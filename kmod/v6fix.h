@@ -8,6 +8,8 @@
 
 #include <linux/atomic.h>
 #include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -25,9 +27,9 @@ enum v6fix_family {
 
 /*
  * The soft errors of each family, as slots of the counters table: ICMPv6
- * has 5 (policy.c lists them), ICMP 8.
+ * has 5 and ICMP 6 (policy.c lists them); room for the larger.
  */
-#define V6FIX_SLOT_NR 8
+#define V6FIX_SLOT_NR 6
 
 struct ctl_table_header;
 
@@ -41,7 +43,13 @@ struct ctl_table_header;
 struct v6fix_net {
 	int policy[V6FIX_FAMILY_NR];	/* enum v6fix_policy */
 	int bsd_retries;
+	int errqueue;			/* enum v6fix_errqueue */
 	struct ctl_table_header *sysctl_hdr;
+	/* Pending deferred aborts (abort.c), under deferred_lock. */
+	spinlock_t deferred_lock;
+	struct list_head deferred;
+	unsigned int deferred_nr;
+	bool dying;
 	atomic64_t stats[V6FIX_FAMILY_NR][V6FIX_SLOT_NR][__V6FIX_ACTION_MAX];
 };
 
@@ -81,13 +89,16 @@ static inline struct v6fix_net *v6fix_pernet(const struct net *net)
 /* policy.c */
 const char *v6fix_policy_name(int policy);
 int v6fix_policy_parse(const char *name);
+const char *v6fix_errqueue_name(int errqueue);
+int v6fix_errqueue_parse(const char *name);
 extern int v6fix_default_policy[V6FIX_FAMILY_NR];
 extern int v6fix_default_bsd_retries;
 int v6fix_soft_slot(enum v6fix_family family, u8 type, u8 code, int *err);
 void v6fix_slot_type_code(enum v6fix_family family, int slot, u8 *type, u8 *code);
 int v6fix_slot_count(enum v6fix_family family);
-enum v6fix_action v6fix_policy_decide(int policy, int bsd_retries,
-				      unsigned int syn_retrans, bool owned);
+enum v6fix_action v6fix_policy_decide(enum v6fix_policy policy, int bsd_retries,
+				      unsigned int syn_retrans, bool remembered,
+				      bool owned);
 
 /* netns.c */
 int v6fix_netns_init(void);
@@ -107,7 +118,8 @@ struct sk_buff;
 struct genl_family;
 void v6fix_abort(struct sock *sk, int err);
 bool v6fix_defer_abort(struct sock *sk, const struct v6fix_event *ev);
-void v6fix_defer_flush(void);
+void v6fix_defer_net_init(struct v6fix_net *vn);
+void v6fix_defer_net_exit(struct v6fix_net *vn);
 int v6fix_defer_init(void);
 void v6fix_defer_uninit(void);
 

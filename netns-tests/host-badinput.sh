@@ -57,6 +57,10 @@ softerr set policy hard bogus 1
 softerr set retries
 softerr set family
 softerr set policy HARD
+softerr set errqueue
+softerr set errqueue bogus
+softerr set errqueue stock errqueue recverr
+softerr set errqueue STOCK
 onlink nosuchcommand
 onlink show extra
 onlink on metric

@@ -88,6 +88,24 @@ v=$(sysctl -n net.v6fix.softerr_policy)
 [ "$v" = hard ] || fail "the init namespace changed to '$v'"
 log_test "sysctl and netlink are one state; other namespaces untouched"
 
+# net.v6fix.softerr_errqueue: stock by default, one state with netlink.
+v=$(ip netns exec "$ns_a" sysctl -n net.v6fix.softerr_errqueue)
+[ "$v" = stock ] || fail "softerr_errqueue in a fresh ns is '$v', want stock"
+"$V6FIX" -n "$ns_b" softerr set errqueue recverr
+check_err $? "softerr set errqueue recverr"
+v=$(ip netns exec "$ns_b" sysctl -n net.v6fix.softerr_errqueue)
+[ "$v" = recverr ] || fail "netlink set recverr, sysctl reads '$v'"
+ip netns exec "$ns_b" sysctl -qw net.v6fix.softerr_errqueue=bogus 2>/dev/null
+check_fail $? "sysctl accepted errqueue 'bogus'"
+ip netns exec "$ns_b" sysctl -qw net.v6fix.softerr_errqueue=stock
+v=$("$V6FIX" -n "$ns_b" -j softerr show | jq -r .errqueue)
+[ "$v" = stock ] || fail "sysctl set stock, softerr show says '$v'"
+v=$("$V6FIX" -n "$ns_b" softerr show | grep '^errqueue ')
+[ "$v" = "errqueue stock" ] || fail "softerr show text: '$v'"
+out=$(ip netns exec "$ns_a" python3 "$GENL" $CMD_SET 7:u32:2)
+[[ $out == *"ERANGE"* ]] || fail "errqueue 2 accepted: '$out'"
+log_test "softerr_errqueue: stock by default; sysctl, netlink and show agree"
+
 # --- strict validation with the kernel's extack text -----------------------------
 out=$(ip netns exec "$ns_a" python3 "$GENL" $CMD_SET $A_POLICY_INET6:u32:9)
 [ $? = 34 ] && [[ $out == *"ERANGE"* ]] || fail "policy 9: '$out'"

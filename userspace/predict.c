@@ -27,7 +27,7 @@ static void usage(FILE *f)
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
 		"            v4_unreach }   (as in netns-tests/scenario/faults.sh)\n"
-		"POLICY := { stock | pass | hard | rfc1122 | bsd }   (default stock: no module)\n"
+		"POLICY := { stock | pass | hard | rfc1122 | bsd | retries }   (default stock: no module)\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
 		"syn-retries default 6, bsd-retries 3, nd-solicit 3, nd-retrans 1000, he-delay 250.\n");
@@ -41,7 +41,7 @@ static int parse_policy(const char *arg)
 		return V6FIX_POLICY_STOCK;
 	p = v6fix_policy_parse(arg);
 	if (p < 0)
-		v6fix_invarg("policy (stock, pass, hard, rfc1122 or bsd)", arg);
+		v6fix_invarg("policy (stock, pass, hard, rfc1122, bsd or retries)", arg);
 	return p;
 }
 

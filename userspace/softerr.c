@@ -21,16 +21,21 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] softerr show\n"
 		"       v6fix [-n NETNS] softerr set [ family { inet | inet6 } ] policy POLICY\n"
-		"                                    [ retries N ]\n"
-		"       v6fix [-n NETNS] softerr set retries N\n"
+		"                                    [ retries N ] [ errqueue { stock | recverr } ]\n"
+		"       v6fix [-n NETNS] softerr set { retries N | errqueue { stock | recverr } }...\n"
 		"       v6fix [-n NETNS] [-j] softerr stats [ reset ]\n"
 		"       v6fix [-n NETNS] [-j] softerr monitor\n"
-		"POLICY := { pass | hard | rfc1122 | bsd }\n"
+		"POLICY := { pass | hard | rfc1122 | bsd | retries }\n"
 		"  pass     count only; the stock kernel decides\n"
 		"  hard     abort SYN-SENT at once on a soft error, even while connect() holds the lock\n"
 		"  rfc1122  never abort on a soft error; report it when the SYN retries run out\n"
-		"  bsd      abort on a soft error after more than N SYN retransmissions (default 3)\n"
+		"  bsd      FreeBSD: abort on a second soft error after more than N SYN\n"
+		"           retransmissions (default 3); a first one is only remembered\n"
+		"  retries  abort on any soft error after more than N SYN retransmissions\n"
 		"Without 'family', 'set' changes inet6 (ICMPv6).\n"
+		"errqueue: where an error v6fix does not abort on (rfc1122, bsd) still goes:\n"
+		"  stock    to the error queue as the stock kernel does (IPv4: every socket)\n"
+		"  recverr  only to sockets with IP_RECVERR/IPV6_RECVERR (the 2024 upstream series)\n"
 		"stats: soft errors seen, by family, ICMP type/code and action; 'reset' zeroes them.\n"
 		"monitor: one line per decision, as it happens (needs CAP_NET_ADMIN).\n");
 }
@@ -70,6 +75,11 @@ static int softerr_show(int argc, char **argv)
 	print_string(PRINT_ANY, "inet6", "inet6 policy %s\n", v6fix_policy_name(cfg.policy_inet6));
 	print_string(PRINT_ANY, "inet", "inet policy %s\n", v6fix_policy_name(cfg.policy_inet));
 	print_uint(PRINT_ANY, "bsd_retries", "bsd retries %llu\n", cfg.bsd_retries);
+	if (v6fix_errqueue_name(cfg.errqueue))
+		print_string(PRINT_ANY, "errqueue", "errqueue %s\n",
+			     v6fix_errqueue_name(cfg.errqueue));
+	else
+		print_uint(PRINT_ANY, "errqueue", "errqueue %llu\n", cfg.errqueue);
 	print_close_object();
 	print_end();
 	return 0;
@@ -99,7 +109,7 @@ static int softerr_set(int argc, char **argv)
 		} else if (!strcmp(argv[0], "policy")) {
 			p = v6fix_policy_parse(argv[1]);
 			if (p < 0)
-				v6fix_invarg("policy (pass, hard, rfc1122 or bsd)", argv[1]);
+				v6fix_invarg("policy (pass, hard, rfc1122, bsd or retries)", argv[1]);
 			if (set.has_policy_inet6 || set.has_policy_inet)
 				v6fix_usage_error("policy given twice");
 			/* Which family is known only after all arguments. */
@@ -110,6 +120,14 @@ static int softerr_set(int argc, char **argv)
 				v6fix_invarg("retries (0-127)", argv[1]);
 			set.bsd_retries = n;
 			set.has_bsd_retries = true;
+		} else if (!strcmp(argv[0], "errqueue")) {
+			p = v6fix_errqueue_parse(argv[1]);
+			if (p < 0)
+				v6fix_invarg("errqueue (stock or recverr)", argv[1]);
+			if (set.has_errqueue)
+				v6fix_usage_error("errqueue given twice");
+			set.errqueue = (uint32_t)p;
+			set.has_errqueue = true;
 		} else {
 			v6fix_usage_error("unknown argument \"%s\" (try 'v6fix softerr help')",
 					  argv[0]);
@@ -121,8 +139,9 @@ static int softerr_set(int argc, char **argv)
 		set.has_policy_inet6 = false;
 		set.has_policy_inet = true;
 	}
-	if (!set.has_policy_inet6 && !set.has_policy_inet && !set.has_bsd_retries)
-		v6fix_usage_error("softerr set needs policy or retries");
+	if (!set.has_policy_inet6 && !set.has_policy_inet && !set.has_bsd_retries &&
+	    !set.has_errqueue)
+		v6fix_usage_error("softerr set needs policy, retries or errqueue");
 	if (have_family && !set.has_policy_inet6 && !set.has_policy_inet)
 		v6fix_usage_error("family without policy");
 
@@ -144,6 +163,8 @@ static const char *icmp_name(uint8_t family, uint8_t type, uint8_t code)
 	static const char *const du4[] = {
 		"net-unreachable", "host-unreachable", "prot-unreachable",
 		"port-unreachable", "frag-needed", "source-route-failed",
+		"net-unknown", "host-unknown", "host-isolated", "net-prohibited",
+		"host-prohibited", "net-unreachable-for-tos", "host-unreachable-for-tos",
 	};
 
 	if (family == AF_INET6) {

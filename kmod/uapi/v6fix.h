@@ -27,16 +27,19 @@
  *     V6FIX_A_POLICY_INET6   u32: enum v6fix_policy for ICMPv6 soft errors
  *     V6FIX_A_POLICY_INET    u32: enum v6fix_policy for ICMP (IPv4) soft errors
  *     V6FIX_A_BSD_RETRIES    u32: the N of V6FIX_POLICY_BSD
+ *     V6FIX_A_ERRQUEUE       u32: enum v6fix_errqueue (absent from modules
+ *                            before it existed: read that as "stock")
  *
  * V6FIX_CMD_SET_CONFIG                                  (GENL_UNS_ADMIN_PERM)
  *   Request: at least one of V6FIX_A_POLICY_INET6, V6FIX_A_POLICY_INET,
- *   V6FIX_A_BSD_RETRIES. Attributes not given keep their value. Either all
+ *   V6FIX_A_BSD_RETRIES, V6FIX_A_ERRQUEUE. Attributes not given keep their value. Either all
  *   given values are applied or, on a validation error, none.
  *   Reply: none (an ACK when NLM_F_ACK is set).
  *
  * The same settings are visible and writable as the per-namespace sysctls
- * net.v6fix.softerr_policy (IPv6), net.v6fix.softerr_policy_v4 (IPv4) and
- * net.v6fix.softerr_bsd_retries; both are views of one state.
+ * net.v6fix.softerr_policy (IPv6), net.v6fix.softerr_policy_v4 (IPv4),
+ * net.v6fix.softerr_bsd_retries and net.v6fix.softerr_errqueue; both are
+ * views of one state.
  *
  * V6FIX_CMD_GET_STATS
  *   Request: no attributes.
@@ -58,9 +61,29 @@
  *   of the connection, with the attributes of enum v6fix_event_attr that
  *   are known (addresses and ports are missing for malformed errors, the
  *   SYN retransmission count when no SYN-SENT socket was found).
- *   Subscribing needs CAP_NET_ADMIN over the namespace on kernels that
- *   support the check (Linux 6.7 and stable backports).
+ *   Subscribing needs CAP_NET_ADMIN over the namespace (the module needs
+ *   Linux 6.7's GENL_MCAST_CAP_NET_ADMIN, or a stable backport, to build).
  */
+/*
+ * The soft errors, the only ones v6fix acts on: what the kernel's own tables
+ * call non-fatal among the errors that reach TCP's error handlers (the same
+ * in 6.1 and 6.12); everything else is left to the stock kernel.
+ *
+ *   family  type                     codes   errno         kernel's source
+ *   inet6   1 Destination Unreach.   0       ENETUNREACH   icmpv6_err_convert()
+ *                                    2       EHOSTUNREACH
+ *                                    3       EHOSTUNREACH
+ *   inet6   3 Time Exceeded          0, 1    EHOSTUNREACH  (every code)
+ *   inet    3 Destination Unreach.   0, 11   ENETUNREACH   icmp_err_convert[]
+ *                                    1, 12   EHOSTUNREACH
+ *                                    5       EOPNOTSUPP
+ *   inet    11 Time Exceeded         0       EHOSTUNREACH  tcp_v4_err()
+ *
+ * Not soft: IPv4 Time Exceeded code 1 (icmp_unreach() discards it before
+ * TCP), Destination Unreachable 4 (path MTU discovery), Parameter Problem
+ * (tcp_v4_err() aborts with EPROTO; icmpv6_err_convert() calls it fatal).
+ */
+
 #ifndef _UAPI_V6FIX_H
 #define _UAPI_V6FIX_H
 
@@ -75,17 +98,48 @@
  *	when the socket is owned by the user when the error arrives.
  * @V6FIX_POLICY_RFC1122: never abort (RFC 1122 4.2.3.9, RFC 9293 MUST-56);
  *	remember the error and report it instead of ETIMEDOUT.
- * @V6FIX_POLICY_BSD: abort only when a soft error arrives after more than
- *	V6FIX_A_BSD_RETRIES SYN retransmissions (4.4BSD/FreeBSD tcp_notify).
+ * @V6FIX_POLICY_BSD: FreeBSD's (and XNU's) tcp_notify(): abort only on a
+ *	second soft error, one that arrives after more than
+ *	V6FIX_A_BSD_RETRIES SYN retransmissions while an earlier one is still
+ *	remembered (Linux keeps it in sk_err_soft, which a read of SO_ERROR
+ *	clears); otherwise remember it, to report instead of ETIMEDOUT.
+ * @V6FIX_POLICY_RETRIES: abort on the first soft error that arrives after
+ *	more than V6FIX_A_BSD_RETRIES SYN retransmissions, remembered or not
+ *	(v6fix's "bsd" before 0.2; differs from bsd when one late error comes
+ *	alone, as when neighbour discovery fails once).
  */
 enum v6fix_policy {
 	V6FIX_POLICY_PASS,
 	V6FIX_POLICY_HARD,
 	V6FIX_POLICY_RFC1122,
 	V6FIX_POLICY_BSD,
+	V6FIX_POLICY_RETRIES,
 	__V6FIX_POLICY_MAX
 };
+
 #define V6FIX_POLICY_MAX	(__V6FIX_POLICY_MAX - 1)
+
+/**
+ * enum v6fix_errqueue - whether a soft error v6fix does not abort on still
+ *	goes to the socket's error queue (MSG_ERRQUEUE)
+ * @V6FIX_ERRQUEUE_STOCK: as the stock error handlers do: tcp_v4_err() queues
+ *	every error it accepts in SYN-SENT, IP_RECVERR or not (and a non-empty
+ *	error queue makes poll() report EPOLLERR); tcp_v6_err() queues only
+ *	for sockets with IPV6_RECVERR (ipv6_icmp_error() checks). The default.
+ * @V6FIX_ERRQUEUE_RECVERR: only for sockets that asked with IP_RECVERR /
+ *	IPV6_RECVERR, as the 2024 upstream series ("tcp: conditionally call
+ *	ip_icmp_error() from tcp_v4_err()") would have made tcp_v4_err() do.
+ *	Differs from stock for IPv4 only.
+ * Applies to errors v6fix suppresses (rfc1122, bsd before its threshold);
+ * an error that aborts is the stock kernel's, queued as stock queues it.
+ */
+enum v6fix_errqueue {
+	V6FIX_ERRQUEUE_STOCK,
+	V6FIX_ERRQUEUE_RECVERR,
+	__V6FIX_ERRQUEUE_MAX
+};
+
+#define V6FIX_ERRQUEUE_MAX	(__V6FIX_ERRQUEUE_MAX - 1)
 
 /* The largest V6FIX_A_BSD_RETRIES; tcp_syn_retries itself stops at 127. */
 #define V6FIX_BSD_RETRIES_MAX	127
@@ -99,6 +153,7 @@ enum v6fix_cmd {
 	V6FIX_CMD_EVENT,	/* notification only, on V6FIX_MCGRP_EVENTS_NAME */
 	__V6FIX_CMD_MAX
 };
+
 #define V6FIX_CMD_MAX		(__V6FIX_CMD_MAX - 1)
 
 enum v6fix_attr {
@@ -109,8 +164,10 @@ enum v6fix_attr {
 	V6FIX_A_POLICY_INET,
 	V6FIX_A_BSD_RETRIES,
 	V6FIX_A_STATS,		/* nest of V6FIX_STATS_ENTRY */
+	V6FIX_A_ERRQUEUE,	/* u32: enum v6fix_errqueue */
 	__V6FIX_A_MAX
 };
+
 #define V6FIX_A_MAX		(__V6FIX_A_MAX - 1)
 
 #define V6FIX_MCGRP_EVENTS_NAME	"events"
@@ -149,6 +206,7 @@ enum v6fix_action {
 	V6FIX_ACTION_IGNORED_MALFORMED,
 	__V6FIX_ACTION_MAX
 };
+
 #define V6FIX_ACTION_MAX	(__V6FIX_ACTION_MAX - 1)
 
 /* The attribute type of each entry inside V6FIX_A_STATS. */
@@ -165,6 +223,7 @@ enum v6fix_stat_attr {
 	V6FIX_STAT_A_COUNT,	/* u64 */
 	__V6FIX_STAT_A_MAX
 };
+
 #define V6FIX_STAT_A_MAX	(__V6FIX_STAT_A_MAX - 1)
 
 /*
@@ -190,6 +249,7 @@ enum v6fix_event_attr {
 	V6FIX_EV_A_DELAY_NS,		/* u64: deferred decisions: error to decision */
 	__V6FIX_EV_A_MAX
 };
+
 #define V6FIX_EV_A_MAX		(__V6FIX_EV_A_MAX - 1)
 
 #endif /* _UAPI_V6FIX_H */

@@ -62,8 +62,9 @@ bg_in() {
 }
 
 # Load the module unless it is loaded; unload at exit what we loaded.
+# V6FIX_KO: another build of it (e.g. an older one, to see a test fail).
 softerr_load() {
-	local ko=$TOP/build/$(uname -r)/v6fix.ko
+	local ko=${V6FIX_KO:-$TOP/build/$(uname -r)/v6fix.ko}
 	grep -q '^v6fix ' /proc/modules && return 0
 	[ -r "$ko" ] || { echo "no $ko: run 'make modules'" >&2; return 1; }
 	insmod "$ko" || return 1

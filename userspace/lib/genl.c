@@ -27,6 +27,7 @@ static const char *const policy_names[] = {
 	[V6FIX_POLICY_HARD] = "hard",
 	[V6FIX_POLICY_RFC1122] = "rfc1122",
 	[V6FIX_POLICY_BSD] = "bsd",
+	[V6FIX_POLICY_RETRIES] = "retries",
 };
 
 const char *v6fix_policy_name(uint32_t policy)
@@ -38,6 +39,24 @@ int v6fix_policy_parse(const char *name)
 {
 	for (int i = 0; i <= V6FIX_POLICY_MAX; i++)
 		if (!strcmp(name, policy_names[i]))
+			return i;
+	return -1;
+}
+
+static const char *const errqueue_names[] = {
+	[V6FIX_ERRQUEUE_STOCK] = "stock",
+	[V6FIX_ERRQUEUE_RECVERR] = "recverr",
+};
+
+const char *v6fix_errqueue_name(uint32_t errqueue)
+{
+	return errqueue <= V6FIX_ERRQUEUE_MAX ? errqueue_names[errqueue] : NULL;
+}
+
+int v6fix_errqueue_parse(const char *name)
+{
+	for (int i = 0; i <= V6FIX_ERRQUEUE_MAX; i++)
+		if (!strcmp(name, errqueue_names[i]))
 			return i;
 	return -1;
 }
@@ -186,6 +205,7 @@ int v6fix_genl_parse_config(struct nlmsghdr *nlh, struct v6fix_config *cfg)
 		[V6FIX_A_POLICY_INET6] = { .type = NLA_U32 },
 		[V6FIX_A_POLICY_INET] = { .type = NLA_U32 },
 		[V6FIX_A_BSD_RETRIES] = { .type = NLA_U32 },
+		[V6FIX_A_ERRQUEUE] = { .type = NLA_U32 },
 	};
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -201,6 +221,9 @@ int v6fix_genl_parse_config(struct nlmsghdr *nlh, struct v6fix_config *cfg)
 	cfg->policy_inet6 = nla_get_u32(tb[V6FIX_A_POLICY_INET6]);
 	cfg->policy_inet = nla_get_u32(tb[V6FIX_A_POLICY_INET]);
 	cfg->bsd_retries = nla_get_u32(tb[V6FIX_A_BSD_RETRIES]);
+	/* Modules before the setting existed behave as "stock". */
+	if (tb[V6FIX_A_ERRQUEUE])
+		cfg->errqueue = nla_get_u32(tb[V6FIX_A_ERRQUEUE]);
 	return 0;
 }
 
@@ -229,7 +252,9 @@ int v6fix_genl_set_config(struct v6fix_genl *g, const struct v6fix_config_set *s
 	    (set->has_policy_inet &&
 	     nla_put_u32(msg, V6FIX_A_POLICY_INET, set->policy_inet) < 0) ||
 	    (set->has_bsd_retries &&
-	     nla_put_u32(msg, V6FIX_A_BSD_RETRIES, set->bsd_retries) < 0)) {
+	     nla_put_u32(msg, V6FIX_A_BSD_RETRIES, set->bsd_retries) < 0) ||
+	    (set->has_errqueue &&
+	     nla_put_u32(msg, V6FIX_A_ERRQUEUE, set->errqueue) < 0)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

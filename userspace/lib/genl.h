@@ -21,12 +21,13 @@ struct v6fix_config {
 	uint32_t policy_inet6;	/* enum v6fix_policy */
 	uint32_t policy_inet;
 	uint32_t bsd_retries;
+	uint32_t errqueue;	/* enum v6fix_errqueue; stock if not sent */
 };
 
 /* What to change; unset fields stay as they are. */
 struct v6fix_config_set {
-	bool has_policy_inet6, has_policy_inet, has_bsd_retries;
-	uint32_t policy_inet6, policy_inet, bsd_retries;
+	bool has_policy_inet6, has_policy_inet, has_bsd_retries, has_errqueue;
+	uint32_t policy_inet6, policy_inet, bsd_retries, errqueue;
 };
 
 /* -ENOENT: the family is not registered (module not loaded). */
@@ -47,6 +48,10 @@ int v6fix_genl_parse_config(struct nlmsghdr *nlh, struct v6fix_config *cfg);
 /* "pass", "hard", ... or NULL; and back (-1 if unknown). */
 const char *v6fix_policy_name(uint32_t policy);
 int v6fix_policy_parse(const char *name);
+
+/* "stock", "recverr" or NULL; and back (-1 if unknown). */
+const char *v6fix_errqueue_name(uint32_t errqueue);
+int v6fix_errqueue_parse(const char *name);
 
 /* "passed", "aborted", "deferred-abort", ... or NULL. */
 const char *v6fix_action_name(uint32_t action);

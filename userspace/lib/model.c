@@ -58,7 +58,8 @@ int v6fix_icmp4_unreach_errno(int code, bool *soft)
 
 	if (code < 0 || code > 15)
 		return -EINVAL;
-	*soft = code == 0 || code == 1 || code == 5;
+	/* icmp_err_convert[]'s non-fatal codes but 4 (path MTU discovery). */
+	*soft = code == 0 || code == 1 || code == 5 || code == 11 || code == 12;
 	return map[code];
 }
 
@@ -101,19 +102,26 @@ static void soft_outcome(const struct v6fix_scenario *s, int policy, int err, do
 		snprintf(why, wl, "soft errors never abort (rfc1122); the SYN retries run out "
 			 "at %.0f ms and connect() reports the soft error", giveup);
 		return;
-	case V6FIX_POLICY_BSD: {
+	case V6FIX_POLICY_BSD:
+	case V6FIX_POLICY_RETRIES: {
+		/*
+		 * Every SYN is answered: when retransmission N + 1's error
+		 * comes, the SYN's is remembered, so FreeBSD's second-error
+		 * condition holds and bsd and retries agree.
+		 */
 		double rtx = v6fix_syn_retransmit_ms(&s->syn, s->bsd_retries + 1);
+		const char *name = policy == V6FIX_POLICY_BSD ? "bsd" : "retries";
 
 		if (rtx >= 0 && rtx + lag_ms < giveup) {
 			o->after_ms = rtx + lag_ms;
 			o->err = err;
-			snprintf(why, wl, "bsd aborts on the soft error after retransmission %u "
-				 "(sent at %.0f ms)", s->bsd_retries + 1, rtx);
+			snprintf(why, wl, "%s aborts on the soft error after retransmission %u "
+				 "(sent at %.0f ms)", name, s->bsd_retries + 1, rtx);
 		} else {
 			o->after_ms = giveup;
 			o->err = err;
-			snprintf(why, wl, "bsd: fewer than %u retransmissions before the SYN "
-				 "retries run out at %.0f ms", s->bsd_retries + 1, giveup);
+			snprintf(why, wl, "%s: fewer than %u retransmissions before the SYN "
+				 "retries run out at %.0f ms", name, s->bsd_retries + 1, giveup);
 		}
 		return;
 	}
@@ -136,27 +144,32 @@ static void soft_outcome(const struct v6fix_scenario *s, int policy, int err, do
 }
 
 /*
- * bsd on the on-link fault: the SYN and every retransmission sent while the
- * neighbour is being resolved wait in its queue, and all fail together when
- * the resolution does, @nd after it began; a later retransmission starts a
- * new one. bsd aborts on the first failure that comes after more than
- * bsd_retries retransmissions.
+ * bsd and retries on the on-link fault: the SYN and every retransmission
+ * sent while the neighbour is being resolved wait in its queue, and all
+ * fail together when the resolution does, @nd after it began, one
+ * address-unreachable each; a later retransmission starts a new one.
+ * retries aborts on the first failure that comes after more than
+ * bsd_retries retransmissions; bsd (FreeBSD) only on a second error: one
+ * of an earlier failure, or a second queued packet of the same one.
  */
 static void onlink_bsd_outcome(const struct v6fix_scenario *s, double nd, double giveup,
 			       struct he_outcome *o, char *why, size_t wl)
 {
 	double t = nd, rtx;
-	unsigned int sent = 0;
+	unsigned int sent = 0, first = 0;
+	bool freebsd = s->policy6 == V6FIX_POLICY_BSD, remembered = false;
 
 	for (;;) {
 		while ((rtx = v6fix_syn_retransmit_ms(&s->syn, sent + 1)) >= 0 && rtx <= t)
 			sent++;
-		if (sent > s->bsd_retries && t < giveup) {
+		/* Packets first..sent fail now; before the last, one is remembered. */
+		if (sent > s->bsd_retries && t < giveup &&
+		    (!freebsd || remembered || sent > first)) {
 			o->after_ms = t;
 			o->err = EHOSTUNREACH;
 			snprintf(why, wl, "on-link assumption: neighbour discovery fails at %.0f ms, "
-				 "after %u SYN retransmission%s: bsd aborts then", t, sent,
-				 sent == 1 ? "" : "s");
+				 "after %u SYN retransmission%s: %s aborts then", t, sent,
+				 sent == 1 ? "" : "s", freebsd ? "bsd" : "retries");
 			return;
 		}
 		if (rtx < 0 || rtx + nd >= giveup) {
@@ -167,6 +180,8 @@ static void onlink_bsd_outcome(const struct v6fix_scenario *s, double nd, double
 				 s->bsd_retries + 1, giveup);
 			return;
 		}
+		remembered = true;
+		first = sent + 1;
 		t = rtx + nd;	/* the next retransmission resolves again */
 	}
 }
@@ -230,12 +245,12 @@ static int v6_outcome(const struct v6fix_scenario *s, struct he_outcome *o, char
 	case V6FIX_FAULT_ONLINK: {
 		double nd = v6fix_nd_fail_ms(s->nd_solicit, s->nd_retrans_ms);
 
-		if (s->policy6 == V6FIX_POLICY_BSD) {
+		if (s->policy6 == V6FIX_POLICY_BSD || s->policy6 == V6FIX_POLICY_RETRIES) {
 			onlink_bsd_outcome(s, nd, giveup, o, why, wl);
 			return 0;
 		}
 		soft_outcome(s, s->policy6, EHOSTUNREACH, nd, nd, false, o, why, wl);
-		if (s->policy6 != V6FIX_POLICY_RFC1122 && s->policy6 != V6FIX_POLICY_BSD)
+		if (s->policy6 != V6FIX_POLICY_RFC1122)
 			snprintf(why, wl, "on-link assumption: neighbour discovery fails after "
 				 "%u x %u ms, then the kernel's own address-unreachable aborts",
 				 s->nd_solicit, s->nd_retrans_ms);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
@@ -63,7 +64,7 @@ static void test_healthy_and_hard_errors(void **state)
 	s = sc(V6FIX_FAULT_NO_V6_LISTENER, 0, V6FIX_POLICY_RFC1122);
 	expect(&s, ECONNREFUSED, 20, AF_INET, 40);
 	/* Hard codes ignore the policy. */
-	for (int pol = V6FIX_POLICY_STOCK; pol <= V6FIX_POLICY_BSD; pol++) {
+	for (int pol = V6FIX_POLICY_STOCK; pol <= V6FIX_POLICY_RETRIES; pol++) {
 		s = sc(V6FIX_FAULT_ICMP6_UNREACH, 1, pol);
 		expect(&s, EACCES, 10, AF_INET, 30);
 		s = sc(V6FIX_FAULT_ICMP6_UNREACH, 4, pol);
@@ -99,6 +100,46 @@ static void test_soft_errors_per_policy(void **state)
 	expect(&s, ENETUNREACH, 7000, AF_INET, 7020);
 	s = sc(V6FIX_FAULT_ICMP6_TIME_EXCEEDED, 0, V6FIX_POLICY_PASS);
 	expect(&s, EHOSTUNREACH, 10, AF_INET, 30);
+}
+
+/*
+ * FreeBSD's rule (bsd) aborts only on a second soft error; retries on the
+ * first late one. In every fault of the catalog every SYN is answered (the
+ * on-link fault: each queued SYN gets its own address-unreachable), so a
+ * late error always finds an earlier one remembered and the two agree.
+ */
+static void test_bsd_and_retries(void **state)
+{
+	static const int faults[] = {
+		V6FIX_FAULT_ICMP6_UNREACH, V6FIX_FAULT_ICMP6_TIME_EXCEEDED,
+		V6FIX_FAULT_ONLINK, V6FIX_FAULT_CLIENT_REJECT, V6FIX_FAULT_V4_UNREACH,
+	};
+	struct v6fix_prediction pb, pr;
+	struct v6fix_scenario s;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(faults) / sizeof(faults[0]); f++) {
+		for (unsigned int n = 0; n <= 4; n++) {
+			for (int lin = -1; lin <= 4; lin += 5) {
+				s = sc(faults[f], 0, V6FIX_POLICY_BSD);
+				s.bsd_retries = n;
+				s.syn.linear_timeouts = lin;
+				s.syn.syn_retries = 6;
+				assert_int_equal(v6fix_predict(&s, &pb), 0);
+				s.policy6 = s.policy4 = V6FIX_POLICY_RETRIES;
+				assert_int_equal(v6fix_predict(&s, &pr), 0);
+				assert_int_equal(pb.winner, pr.winner);
+				assert_true(pb.total_ms == pr.total_ms);
+				assert_int_equal(pb.att[0].err, pr.att[0].err);
+			}
+		}
+	}
+	/* The why names the policy. */
+	s = sc(V6FIX_FAULT_ICMP6_UNREACH, 0, V6FIX_POLICY_RETRIES);
+	s.bsd_retries = 0;
+	expect(&s, ENETUNREACH, 1010, AF_INET, 1030);
+	assert_int_equal(v6fix_predict(&s, &pr), 0);
+	assert_non_null(strstr(pr.why, "retries aborts"));
 }
 
 static void test_lock_owned(void **state)
@@ -213,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy_and_hard_errors),
 		cmocka_unit_test(test_soft_errors_per_policy),
+		cmocka_unit_test(test_bsd_and_retries),
 		cmocka_unit_test(test_lock_owned),
 		cmocka_unit_test(test_silent_and_local),
 		cmocka_unit_test(test_happy_eyeballs),
