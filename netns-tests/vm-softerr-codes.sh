@@ -15,7 +15,9 @@
 #                uncounted
 #
 # rfc1122: each soft code is suppressed (the SYN timeout, 3 s, reports its
-# errno); hard: each aborts at once. Then SO_ERROR on a non-blocking
+# errno); hard: each aborts at once. Then bsd against retries (item 3): one
+# error alone, after the 1st retransmission: FreeBSD's rule only remembers
+# it, retries aborts. Then SO_ERROR on a non-blocking
 # connect() under rfc1122 (and pass): as upstream's own RFC 1122 patch left
 # it, getsockopt(SO_ERROR) reads the stored soft error and clears it, so a
 # live attempt reads as failed once per error, and the timeout then reports
