@@ -42,14 +42,14 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-host-asan check-vm check-large tools fuzz fuzz-smoke fuzz-build run install \
+	check-host check-host-asan check-vm check-large check-fcnal tools selftests fuzz fuzz-smoke fuzz-build run install \
 	uninstall clean help
 .DEFAULT_GOAL := all
 
 all: cli modules tools
 
 # Test tools in C (the VM tests' packet forger): build/netns-tests/.
-tools: build/netns-tests/icmp-forge
+tools: build/netns-tests/icmp-forge build/netns-tests/reconnect
 
 build/netns-tests/%: netns-tests/tools/%.c
 	@mkdir -p $(dir $@)
@@ -64,6 +64,8 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
+	@echo 'make check-fcnal  upstream fcnal-test.sh (TCP, no VRF) under pass and hard, each kernel'
+	@echo 'make selftests    fcnal-test.sh and nettest from linux-source-SERIES into build/selftests/'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, DKMS sources'
 
 # --- userspace ----------------------------------------------------------------
@@ -138,6 +140,26 @@ build/%/v6fix.ko: $(KMOD_SRCS)
 		KCFLAGS=-Werror modules
 	cp build/$*/mod/v6fix.ko $@
 
+# --- upstream's fcnal-test.sh and nettest, from Debian's linux-source ----------
+# build/selftests/SERIES/ (SERIES 6.1, 6.12: one per kernel in KVERS): the
+# tree's tools/testing/selftests/net/ from /usr/src/linux-source-SERIES.tar.xz
+# (installed by scripts/install-deps; reading it takes about a minute, once)
+# and nettest built from it. netns-tests/vm-fcnal.sh runs them in the VM.
+KSERIES = $(sort $(foreach k,$(KVERS),$(word 1,$(subst ., ,$(k))).$(word 2,$(subst ., ,$(k)))))
+selftests: $(foreach s,$(KSERIES),build/selftests/$(s)/nettest)
+
+build/selftests/%/fcnal-test.sh:
+	@test -r /usr/src/linux-source-$*.tar.xz || \
+		{ echo "no /usr/src/linux-source-$*.tar.xz: run scripts/install-deps" >&2; exit 1; }
+	@rm -rf build/selftests/$* && mkdir -p build/selftests/$*.tmp
+	tar -xaf /usr/src/linux-source-$*.tar.xz -C build/selftests/$*.tmp \
+		--strip-components=5 linux-source-$*/tools/testing/selftests/net/
+	@mv build/selftests/$*.tmp build/selftests/$*
+
+.PRECIOUS: build/selftests/%/fcnal-test.sh
+build/selftests/%/nettest: build/selftests/%/fcnal-test.sh
+	$(CC) -O2 -g -Wall -Wl,--no-as-needed -o $@ build/selftests/$*/nettest.c
+
 # A module that WARNs on load: proves vm-run fails on a WARN.
 build/%/fixtures/v6fix_warn_fixture.ko: netns-tests/fixtures/warn/warn.c
 	@mkdir -p build/$*/fixtures/warn
@@ -182,13 +204,30 @@ check-vm: all fixtures
 		scripts/vm-run -k $$k -t 3600 -m 2G -- netns-tests/run vm; \
 	done
 
+# Upstream's fcnal-test.sh (netns-tests/peer-fcnal.sh) in the VM: the TCP
+# functions without VRF (nor TCP-MD5) under pass and hard; check-large:
+# every group under every policy.
+FCNAL_ALL := ipv4_ping ipv4_tcp ipv4_udp ipv4_bind ipv4_runtime ipv4_netfilter \
+	ipv6_ping ipv6_tcp ipv6_udp ipv6_bind ipv6_runtime ipv6_netfilter use_cases
+check-fcnal: all selftests
+	@set -e; for k in $(KVERS); do \
+		echo "== fcnal-test.sh on $$k"; \
+		scripts/vm-run -k $$k -t 1500 -m 2G -- \
+			env V6FIX_FCNAL_MD5=0 netns-tests/run netns-tests/peer-fcnal.sh; \
+	done
+
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
-check-large: all
+check-large: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
 		scripts/vm-run -k $$k -t 5400 -m 2G -- \
 			env V6FIX_LARGE=1 netns-tests/run netns-tests/vm-reliability.sh; \
+		echo "== fcnal-test.sh, every group and policy, on $$k"; \
+		scripts/vm-run -k $$k -t 21600 -m 2G -- \
+			env V6FIX_FCNAL_POLICIES="stock pass hard rfc1122 bsd" \
+			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
+			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
 	done
 
 # The main job: the fallback matrix on the host and on every VM kernel
