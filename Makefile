@@ -43,7 +43,7 @@ KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
 	check-host check-host-asan check-vm check-large tools fuzz fuzz-smoke fuzz-build run install \
-	uninstall clean help install-cli install-dkms deb
+	uninstall clean help install-cli install-dkms deb check-package check-kernel-install
 .DEFAULT_GOAL := all
 
 all: cli modules tools
@@ -64,6 +64,9 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
+	@echo '                  then check-kernel-install'
+	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
+	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, completion, examples, DKMS sources'
 	@echo 'make uninstall    remove exactly what make install installed (same PREFIX, DESTDIR)'
 	@echo 'make deb          Debian packages v6fix and v6fix-dkms in build/deb/, checked by lintian'
@@ -186,11 +189,32 @@ check-vm: all fixtures
 
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
+# Then a kernel installed after v6fix-dkms (check-kernel-install).
 check-large: all
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
 		scripts/vm-run -k $$k -t 5400 -m 2G -- \
 			env V6FIX_LARGE=1 netns-tests/run netns-tests/vm-reliability.sh; \
+	done
+	@$(MAKE) --no-print-directory check-kernel-install
+
+# The Debian packages installed for real in each kernel's guest (whole root
+# a throwaway overlay): DKMS, autoload, boot-time sysctl, purge.
+check-package: cli
+	@$(MAKE) --no-print-directory deb
+	@set -e; for k in $(KVERS); do \
+		echo "== package tests on $$k"; \
+		scripts/vm-run --overlay-root -k $$k -t 1200 -m 2G -- netns-tests/run vmroot package; \
+	done
+
+# A kernel installed after the package gets v6fix.ko from DKMS (slow under
+# TCG: in check-large); the kernel's .debs come from scripts/fetch-kernel-debs.
+check-kernel-install: cli
+	@$(MAKE) --no-print-directory deb
+	@scripts/fetch-kernel-debs >/dev/null
+	@set -e; for k in $(KVERS); do \
+		echo "== kernel installed after v6fix-dkms, on $$k"; \
+		scripts/vm-run --overlay-root -k $$k -t 2400 -m 2G -- netns-tests/run vmroot kernel; \
 	done
 
 # The main job: the fallback matrix on the host and on every VM kernel
