@@ -71,8 +71,9 @@ cat >/etc/sysctl.d/60-v6fix-test.conf <<-'EOT'
 EOT
 defer rm -f /etc/sysctl.d/60-v6fix-test.conf
 [ ! -d /sys/module/v6fix ] || fail "v6fix.ko was loaded before anything asked for it"
-out=$(sysctl --system 2>&1)
-[[ $out == *"net/v6fix/softerr_policy"* ]] || fail "sysctl --system before the load did not report the missing key: $(tail -n 2 <<<"$out")"
+# (procps 4.0.2 skips a key of a --system file that does not exist, silently.)
+sysctl --system >/dev/null 2>&1
+[ ! -e /proc/sys/net/v6fix/softerr_policy ] || fail "net.v6fix.softerr_policy exists before the load"
 [ ! -d /sys/module/v6fix ] || fail "sysctl --system loaded the module"
 log_test "before the load, sysctl --system cannot set net.v6fix.*"
 
