@@ -43,7 +43,7 @@ KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
 	check-host check-host-asan check-vm check-large check-fcnal tools selftests fuzz fuzz-smoke fuzz-build run install \
-	uninstall clean help
+	uninstall clean help install-cli install-dkms deb check-package check-kernel-install
 .DEFAULT_GOAL := all
 
 all: cli modules tools
@@ -64,16 +64,21 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
+	@echo '                  then check-kernel-install'
+	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
+	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make check-fcnal  upstream fcnal-test.sh (TCP, no VRF) under pass and hard, each kernel'
 	@echo 'make selftests    fcnal-test.sh and nettest from linux-source-SERIES into build/selftests/'
-	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, DKMS sources'
+	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, completion, examples, DKMS sources'
+	@echo 'make uninstall    remove exactly what make install installed (same PREFIX, DESTDIR)'
+	@echo 'make deb          Debian packages v6fix and v6fix-dkms in build/deb/, checked by lintian'
 
 # --- userspace ----------------------------------------------------------------
 cli: $(BUILD)/bin/v6fix
 
 $(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/lib/*.h) kmod/uapi/v6fix.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/lib/libv6fix.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -137,7 +142,7 @@ build/%/v6fix.ko: $(KMOD_SRCS)
 	@cp -p kmod/*.c kmod/*.h build/$*/mod/kmod/
 	@cp -p kmod/uapi/*.h build/$*/mod/kmod/uapi/
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/mod W=1 \
-		KCFLAGS=-Werror modules
+		KCFLAGS=-Werror V6FIX_VERSION=$(VERSION) modules
 	cp build/$*/mod/v6fix.ko $@
 
 # --- upstream's fcnal-test.sh and nettest, from Debian's linux-source ----------
@@ -218,6 +223,7 @@ check-fcnal: all selftests
 
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
+# Then a kernel installed after v6fix-dkms (check-kernel-install).
 check-large: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
@@ -229,6 +235,26 @@ check-large: all selftests
 			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
 			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
 	done
+	@$(MAKE) --no-print-directory check-kernel-install
+
+# The Debian packages installed for real in each kernel's guest (whole root
+# a throwaway overlay): DKMS, autoload, boot-time sysctl, purge.
+check-package: cli
+	@$(MAKE) --no-print-directory deb
+	@set -e; for k in $(KVERS); do \
+		echo "== package tests on $$k"; \
+		scripts/vm-run --overlay-root -k $$k -t 1200 -m 2G -- netns-tests/run vmroot package; \
+	done
+
+# A kernel installed after the package gets v6fix.ko from DKMS (slow under
+# TCG: in check-large); the kernel's .debs come from scripts/fetch-kernel-debs.
+check-kernel-install: cli
+	@$(MAKE) --no-print-directory deb
+	@scripts/fetch-kernel-debs >/dev/null
+	@set -e; for k in $(KVERS); do \
+		echo "== kernel installed after v6fix-dkms, on $$k"; \
+		scripts/vm-run --overlay-root -k $$k -t 2400 -m 2G -- netns-tests/run vmroot kernel; \
+	done
 
 # The main job: the fallback matrix on the host and on every VM kernel
 # (scripts/fallback-matrix; MATRIX_ARGS="--full" for stock settings).
@@ -237,20 +263,51 @@ run: deps
 	@scripts/fallback-matrix $(MATRIX_ARGS)
 
 # --- install --------------------------------------------------------------------
-install: cli
+# What the Debian packages hold, installed by hand: install-cli is package
+# v6fix, install-dkms package v6fix-dkms (contrib/debian/rules calls both).
+# uninstall removes exactly these files and v6fix's own directories (the
+# examples, /usr/src/v6fix-VERSION), never a shared one such as share/man.
+DOCDIR := $(PREFIX)/share/doc/v6fix
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+DKMSDIR := /usr/src/v6fix-$(VERSION)
+INSTALL_CLI_FILES := $(PREFIX)/sbin/v6fix $(PREFIX)/share/man/man8/v6fix.8 \
+	/etc/iproute2/rt_protos.d/v6fix.conf $(COMPLETIONDIR)/v6fix \
+	$(DOCDIR)/examples/sysctl.d/60-v6fix.conf $(DOCDIR)/examples/modprobe.d/v6fix.conf
+INSTALL_DKMS_FILES := /lib/modprobe.d/v6fix-sysctl.conf
+
+install: install-cli install-dkms
+
+install-cli: cli
 	install -D -m 0755 build/bin/v6fix $(DESTDIR)$(PREFIX)/sbin/v6fix
 	install -D -m 0644 userspace/v6fix.8 $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
 	install -D -m 0644 userspace/v6fix.rt_protos $(DESTDIR)/etc/iproute2/rt_protos.d/v6fix.conf
-	install -d $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/uapi
-	install -m 0644 Kbuild $(DESTDIR)/usr/src/v6fix-$(VERSION)/
-	install -m 0644 kmod/dkms.conf $(DESTDIR)/usr/src/v6fix-$(VERSION)/
-	install -m 0644 kmod/*.c kmod/*.h $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/
-	install -m 0644 kmod/uapi/*.h $(DESTDIR)/usr/src/v6fix-$(VERSION)/kmod/uapi/
+	install -D -m 0644 userspace/v6fix.bash-completion $(DESTDIR)$(COMPLETIONDIR)/v6fix
+	install -D -m 0644 contrib/sysctl.d/60-v6fix.conf $(DESTDIR)$(DOCDIR)/examples/sysctl.d/60-v6fix.conf
+	install -D -m 0644 contrib/modprobe.d/v6fix.conf $(DESTDIR)$(DOCDIR)/examples/modprobe.d/v6fix.conf
+
+# The module sources for DKMS; dkms.conf gets the version here (dh_dkms -V
+# does the same in the package). The modprobe.d hook applies the sysctl.d
+# settings of net.v6fix.* when the module loads (kmod/modprobe.d/).
+install-dkms:
+	install -d $(DESTDIR)$(DKMSDIR)/kmod/uapi
+	install -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/g' kmod/dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	install -m 0644 kmod/*.c kmod/*.h $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 kmod/uapi/*.h $(DESTDIR)$(DKMSDIR)/kmod/uapi/
+	install -D -m 0644 kmod/modprobe.d/v6fix-sysctl.conf $(DESTDIR)/lib/modprobe.d/v6fix-sysctl.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/v6fix $(DESTDIR)$(PREFIX)/share/man/man8/v6fix.8
-	rm -f $(DESTDIR)/etc/iproute2/rt_protos.d/v6fix.conf
-	rm -rf $(DESTDIR)/usr/src/v6fix-$(VERSION)
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_CLI_FILES) $(INSTALL_DKMS_FILES))
+	rm -rf $(DESTDIR)$(DKMSDIR)
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/sysctl.d $(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# --- Debian packages ------------------------------------------------------------
+# contrib/debian/ is staged with the sources into build/deb/src/v6fix-VERSION
+# (the top level keeps no debian/), its changelog written from VERSION; the
+# .debs land in build/deb/, lintian's verdict in build/deb/lintian.txt.
+deb:
+	@scripts/build-deb $(VERSION)
 
 clean:
 	rm -rf build

@@ -16,7 +16,10 @@
 
 #include "uapi/v6fix.h"
 
-#define V6FIX_VERSION "0.1.0"
+/* From the Makefile's VERSION, the one place it is set (Kbuild passes it). */
+#ifndef V6FIX_VERSION
+#error "V6FIX_VERSION is not set: build through the Makefile or DKMS"
+#endif
 
 /* Index of a per-family setting. */
 enum v6fix_family {

@@ -61,7 +61,7 @@ check_err $? "label del dev lo failed"
 log_test "label del: entries go, only with the matching dev; table back to the default"
 
 # --- bad input ---------------------------------------------------------------------------
-v6 label add prefix 3fff::/20 label 7 >/dev/null
+ip -n "$L" addrlabel add prefix 3fff::/20 label 7
 before=$(table)
 for args in "add prefix 2001:db8::/32 label 4294967295" "add prefix 2001:db8::/32 label -1" \
 	    "add prefix 2001:db8::/32 label 1x" "add prefix 2001:db8::1/32 label 1" \
@@ -79,8 +79,8 @@ done
 log_test "label bad input: one line, exit 2, table unchanged (18 cases)"
 
 # --- flush and reset ---------------------------------------------------------------------
-# Not one of the kernel's defaults: whoever added it, flush keeps it (the
-# kernel records no owner) unless --force.
+# Not one of the kernel's defaults and not added by v6fix (ip did): flush
+# keeps it unless --force.
 out=$(v6 label flush)
 check_err $? "label flush failed"
 [ "$(table | tr -s ' ')" = "prefix 3fff::/20 label 7 " ] || fail "flush without --force: $(table)"
@@ -101,16 +101,55 @@ ip -n "$L" addrlabel del prefix ::/0 label 1
 ip -n "$L" addrlabel add prefix ::/0 label 8
 json=$(v6 -j label reset)
 check_err $? "label reset of a changed table failed"
-[ "$(jq -c '[.kept[] | [.prefix, .dev, .label]] | sort' <<<"$json")" = \
-  '[["2001:db8::/32",null,42],["::/0",null,8],["::1/128","lo",9]]' ] ||
-	fail "reset -j does not list the three foreign entries: $json"
-[ "$(table | grep -Ev '^prefix (2001:db8::/32|::/0|::1/128 dev lo) ')" = \
-  "$(grep -v '^prefix ::/0 ' <<<"$fresh")" ] || fail "reset without --force: $(table)"
+[ "$(jq -c '[.kept[] | [.prefix, .dev, .label]] | sort' <<<"$json")" = '[["::/0",null,8]]' ] ||
+	fail "reset -j does not list exactly the foreign entry: $json"
+[ "$(table | grep -v '^prefix ::/0 ')" = "$(grep -v '^prefix ::/0 ' <<<"$fresh")" ] ||
+	fail "reset without --force: $(diff <(echo "$fresh") <(table) | tr '\n' ' ')"
 table | grep -q '^prefix ::/0 label 8 ' || fail "reset replaced a foreign ::/0 entry"
 v6 label reset --force
 check_err $? "label reset --force failed"
 [ "$(table)" = "$fresh" ] || fail "reset --force of a changed table differs from a new namespace"
 log_test "label reset: a new namespace's table; foreign entries kept but with --force"
+
+# --- v6fix undoes exactly its own entries (the record in /run/v6fix/netns) ------------
+# Byte for byte: `ip addrlabel list` of a fresh namespace.
+rec_dir() { ip netns exec "$L" python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print("/run/v6fix/netns/%d" % int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))'; }
+rec=$(rec_dir)/labels
+v6 label add prefix 2001:db8::/32 label 42 >/dev/null
+v6 label add prefix 2001:db8:1::/48 label 43 dev lo >/dev/null
+grep -qx 'prefix 2001:db8::/32 dev 0 label 42' "$rec" 2>/dev/null || fail "label add left no record line in $rec"
+v6 label reset >/dev/null
+check_err $? "label reset after add failed"
+[ "$(table)" = "$fresh" ] || fail "add then reset differs from a new namespace: $(diff <(echo "$fresh") <(table) | tr '\n' ' ')"
+[ ! -e "$rec" ] && [ ! -e "$(dirname "$rec")" ] || fail "reset left the record: $(ls -R "$(dirname "$rec")" 2>&1 | tr '\n' ' ')"
+log_test "label add, then reset: a new namespace's table byte for byte, no record left"
+
+ip -n "$L" addrlabel add prefix 2001:db8:f::/48 label 77
+v6 label add prefix 2001:db8::/32 label 42 >/dev/null
+v6 label add prefix 2001:db8:2::/48 label 44 >/dev/null
+# One of v6fix's entries replaced by someone else (same slot, other label):
+# no longer v6fix's.
+ip -n "$L" addrlabel del prefix 2001:db8:2::/48 label 44
+ip -n "$L" addrlabel add prefix 2001:db8:2::/48 label 45
+out=$(v6 label flush)
+check_err $? "label flush failed"
+[ "$(table | tr -s ' ' | sort)" = "$(printf 'prefix 2001:db8:2::/48 label 45 \nprefix 2001:db8:f::/48 label 77 \n' | sort)" ] ||
+	fail "flush: $(table | tr '\n' ' ')"
+v6 label reset >/dev/null
+[ "$(table | grep -v '^prefix 2001:db8:\(f::\|2::\)/48 ')" = "$fresh" ] || fail "reset with foreign entries: $(table | tr '\n' ' ')"
+table | grep -q '^prefix 2001:db8:f::/48 label 77' || fail "the foreign label did not survive"
+log_test "label flush/reset: v6fix's entries go, foreign ones (and a replaced one) stay"
+
+v6 label add prefix 2001:db8:3::/48 label 46 >/dev/null
+v6 label del prefix 2001:db8:3::/48 >/dev/null
+[ ! -e "$rec" ] || fail "label del left its line: $(cat "$rec")"
+v6 label add prefix 2001:db8:3::/48 label 46 >/dev/null
+ip -n "$L" addrlabel del prefix 2001:db8:3::/48 label 46
+v6 label reset --force >/dev/null
+check_err $? "reset with a stale record line failed"
+[ "$(table)" = "$fresh" ] || fail "reset --force: $(table | tr '\n' ' ')"
+[ ! -e "$rec" ] || fail "reset --force left the record"
+log_test "label del and reset --force keep the record exact (stale lines dropped)"
 
 v6 label help | grep -q '^Usage: v6fix .*label show'
 check_err $? "label help"

@@ -5,10 +5,12 @@
  * RTM_{NEW,DEL,GET}ADDRLABEL. `reset` puts back exactly the table a new
  * network namespace starts with (net/ipv6/addrlabel.c).
  *
- * The kernel keeps no owner with an entry, so `flush` and `reset` treat as
- * foreign, and keep unless --force is given, every entry that is not one of
- * the kernel's defaults: v6fix removes no label it did not create unless
- * told to (an entry `label add` made is told apart by `label del`).
+ * The kernel keeps no owner with an entry, so v6fix keeps its own record:
+ * `label add` writes each entry it made to /run/v6fix/netns/COOKIE/labels
+ * (lib/record.h). `flush` and `reset` remove the kernel's defaults and the
+ * recorded entries, and keep (and list) every other one, which someone else
+ * added, unless --force is given: after `add` then `reset` the table is a
+ * new namespace's again, byte for byte, and a foreign entry survives.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "extack.h"
 #include "prefix.h"
 #include "print.h"
+#include "record.h"
 #include "rtnl.h"
 #include "util.h"
 #include "v6fix.h"
@@ -56,10 +59,11 @@ static void usage(FILE *f)
 		"The kernel's IPv6 address labels (source address selection, RFC 6724).\n"
 		"  PREFIX  an IPv6 prefix such as 2001:db8::/32 (no bits beyond its length)\n"
 		"  LABEL   0-4294967294, decimal or 0x hex\n"
-		"  flush   delete the kernel's default entries\n"
+		"  flush   delete the kernel's default entries and those 'label add' made\n"
 		"  reset   the kernel's default table, as in a new namespace\n"
-		"  --force also delete the other entries (flush, reset): by default they\n"
-		"          are kept and listed, as v6fix cannot tell who added them\n");
+		"  --force also delete the other entries (flush, reset): by default the\n"
+		"          entries v6fix did not add are kept and listed (v6fix records\n"
+		"          what it adds in /run/v6fix/netns/, per namespace)\n");
 }
 
 static int rtnl_fail(const char *what, int err)
@@ -80,6 +84,35 @@ static void parse_prefix(const char *s, struct v6fix_addrlabel *al)
 		v6fix_usage_error("invalid prefix \"%s\": %s", s, why);
 	al->prefix = p.addr;
 	al->prefixlen = (uint8_t)p.len;
+}
+
+/* An entry as its record line: "prefix P dev IFINDEX label L". */
+static void entry_line(const struct v6fix_addrlabel *al, char *buf, size_t len)
+{
+	struct v6fix_prefix p = { .addr = al->prefix, .len = al->prefixlen };
+	char pbuf[V6FIX_PREFIX_STRLEN];
+
+	snprintf(buf, len, "prefix %s dev %u label %u",
+		 v6fix_prefix_str(&p, pbuf, sizeof(pbuf)), al->ifindex, al->label);
+}
+
+/* Drop the record's lines for @al's slot (prefix and dev), whatever label. */
+static void record_del_slot(struct v6fix_record *rec, const struct v6fix_addrlabel *al)
+{
+	char line[V6FIX_PREFIX_STRLEN + 64];
+	size_t len;
+
+	entry_line(al, line, sizeof(line));
+	len = strstr(line, " label ") - line + strlen(" label ");
+	for (size_t i = rec->n; i-- > 0;)
+		if (!strncmp(rec->lines[i], line, len))
+			v6fix_record_del(rec, rec->lines[i]);
+}
+
+static int record_fail(const char *what, const char *done, const char *why, int err)
+{
+	v6fix_err("%s: %s, but the record %s: %s", what, done, why, strerror(-err));
+	return 1;
 }
 
 static void print_entry(const struct v6fix_addrlabel *al)
@@ -123,6 +156,28 @@ static int label_show(int argc, char **argv)
 	print_end();
 	free(al);
 	return 0;
+}
+
+/* After a successful add or del: the entry is v6fix's, or no longer is. */
+static int record_change(const char *what, bool add, const struct v6fix_addrlabel *al)
+{
+	char line[V6FIX_PREFIX_STRLEN + 64];
+	struct v6fix_record rec;
+	const char *why;
+	int err;
+
+	err = v6fix_record_load("labels", &rec, &why);
+	if (err)
+		return record_fail(what, add ? "added" : "deleted", why, err);
+	record_del_slot(&rec, al);
+	entry_line(al, line, sizeof(line));
+	if (add)
+		err = v6fix_record_add(&rec, line);
+	if (!err)
+		err = v6fix_record_save(&rec);
+	else
+		v6fix_record_free(&rec);
+	return err ? record_fail(what, add ? "added" : "deleted", "cannot be written", err) : 0;
 }
 
 /* add and del: every value checked before the one request is sent. */
@@ -179,7 +234,9 @@ static int label_modify(bool add, int argc, char **argv)
 		v6fix_err("label del: no such entry (prefix and dev must match one in 'v6fix label show')");
 		return 1;
 	}
-	return err ? rtnl_fail(what, err) : 0;
+	if (err)
+		return rtnl_fail(what, err);
+	return record_change(what, add, &al);
 }
 
 static bool same_slot(const struct v6fix_addrlabel *a, const struct v6fix_addrlabel *b)
@@ -199,16 +256,18 @@ static bool is_default(const struct v6fix_addrlabel *al, const struct v6fix_addr
 }
 
 /*
- * Delete the kernel's default entries, and with @force every other one;
- * shared by flush and reset. Entries kept are listed (array "kept") and
- * returned in @kept (@nkept), for reset to leave their slots alone.
+ * Delete the kernel's default entries and those in @rec (v6fix's own), and
+ * with @force every other one; shared by flush and reset. Entries kept are
+ * listed (array "kept") and returned in @kept (@nkept), for reset to leave
+ * their slots alone. @rec keeps only the lines of entries still there.
  */
 static int flush_all(struct v6fix_rtnl *r, const char *what, bool force,
 		     const struct v6fix_addrlabel *defaults, size_t ndefaults,
+		     struct v6fix_record *rec,
 		     struct v6fix_addrlabel **kept, size_t *nkept)
 {
+	char buf[V6FIX_RTNL_REQ_SIZE], line[V6FIX_PREFIX_STRLEN + 64];
 	struct v6fix_addrlabel *al;
-	char buf[V6FIX_RTNL_REQ_SIZE];
 	size_t n;
 	int err;
 
@@ -219,7 +278,9 @@ static int flush_all(struct v6fix_rtnl *r, const char *what, bool force,
 		return rtnl_fail(what, err);
 	print_open_array("kept");
 	for (size_t i = 0; i < n; i++) {
-		if (!force && !is_default(&al[i], defaults, ndefaults)) {
+		entry_line(&al[i], line, sizeof(line));
+		if (!force && !is_default(&al[i], defaults, ndefaults) &&
+		    !v6fix_record_has(rec, line)) {
 			print_text("%s: kept foreign ", what);
 			print_entry(&al[i]);
 			al[(*nkept)++] = al[i];	/* i >= *nkept: compacts in place */
@@ -235,6 +296,9 @@ static int flush_all(struct v6fix_rtnl *r, const char *what, bool force,
 		}
 	}
 	print_close_array();
+	/* Every recorded entry is gone now (deleted, or by someone else). */
+	for (size_t i = rec->n; i-- > 0;)
+		v6fix_record_del(rec, rec->lines[i]);
 	if (*nkept)
 		print_text("%s: %zu foreign entr%s kept; --force removes %s\n", what, *nkept,
 			   *nkept == 1 ? "y" : "ies", *nkept == 1 ? "it" : "them");
@@ -249,9 +313,11 @@ static int label_flush(bool reset, int argc, char **argv)
 	struct v6fix_addrlabel defaults[sizeof(kernel_defaults) / sizeof(kernel_defaults[0])];
 	const size_t ndefaults = sizeof(defaults) / sizeof(defaults[0]);
 	struct v6fix_addrlabel *kept = NULL;
+	struct v6fix_record rec;
 	size_t nkept = 0;
 	struct v6fix_rtnl r;
 	bool force = false;
+	const char *why;
 	int err;
 
 	if (argc > 0 && !strcmp(argv[0], "--force")) {
@@ -266,11 +332,18 @@ static int label_flush(bool reset, int argc, char **argv)
 		defaults[i].label = kernel_defaults[i].label;
 	}
 
+	err = v6fix_record_load("labels", &rec, &why);
+	if (err) {
+		v6fix_err("%s: the record %s: %s", what, why, strerror(-err));
+		return 1;
+	}
 	err = v6fix_rtnl_open(&r);
-	if (err)
+	if (err) {
+		v6fix_record_free(&rec);
 		return rtnl_fail(what, err);
+	}
 	print_open_object(NULL);
-	err = flush_all(&r, what, force, defaults, ndefaults, &kept, &nkept);
+	err = flush_all(&r, what, force, defaults, ndefaults, &rec, &kept, &nkept);
 	for (size_t i = 0; !err && reset && i < ndefaults; i++) {
 		bool taken = false;
 
@@ -289,7 +362,12 @@ static int label_flush(bool reset, int argc, char **argv)
 	free(kept);
 	print_close_object();
 	print_end();
-	return err ? 1 : 0;
+	if (err) {
+		v6fix_record_free(&rec);
+		return 1;
+	}
+	err = v6fix_record_save(&rec);
+	return err ? record_fail(what, "done", "cannot be written", err) : 0;
 }
 
 int do_label(int argc, char **argv)
