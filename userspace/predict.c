@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
 		"            v4_unreach | pmtu_blackhole | slow_tunnel | DNSFAULT[+FAULT] }\n"
 		"            (as in netns-tests/scenario/faults.sh)\n"
-		"DNSFAULT := { dns_ignore_aaaa | dns_nxdomain_aaaa | dns_rcode_aaaa (code 1|2|4) |\n"
+		"DNSFAULT := { dns_ok | dns_ignore_aaaa | dns_nxdomain_aaaa | dns_rcode_aaaa (code 1|2|4) |\n"
 		"            dns_broken_aaaa | dns_lame_aaaa | dns_v6_transport (code blackhole|reject) }\n"
 		"            optionally +client_no_v6:disable|linklocal and/or +CONNECTFAULT[:CODE]\n"
 		"A DNS fault adds the lookup (resolve_ms, elapsed_ms = resolve + connect): glibc 2.36\n"

@@ -30,8 +30,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] serve [ -4 | -6 ] [ --daemon ] [ --exit-with PID ] [ --log FILE ] PORT\n"
-		"       v6fix [-n NETNS] serve --design inetd|sockets|processes|mapped\n"
-		"                              [ --v6only 0|1|default ] [ --daemon ] [ --exit-with PID ]\n"
+		"       v6fix [-n NETNS] serve --design { inetd | sockets | processes | mapped }\n"
+		"                              [ --v6only { 0 | 1 | default } ] [ --daemon ] [ --exit-with PID ]\n"
 		"                              [ --log FILE ] PORT\n"
 		"       v6fix serve --inetd [ --log FILE ]\n"
 		"A TCP listener for tests: accepts on PORT and answers each connection with an\n"
