@@ -102,9 +102,16 @@ round() {
 	done <<<"$out"
 	line=$(grep '^snmp ' <<<"$out")
 	for want in IcmpInDestUnreachs=$e4 IcmpMsgInType3=$e4 \
-		    Icmp6InDestUnreachs=$e6 Icmp6InType1=$e6 TcpExtLockDroppedIcmps=2; do
+		    Icmp6InDestUnreachs=$e6 Icmp6InType1=$e6; do
 		[[ " $line " == *" $want "* ]] || fail "$name: want $want in '$line'"
 	done
+	# TcpExtLockDroppedIcmps: at most the two client-local errors (one per
+	# family) that may find connect() holding the lock. Whether each does
+	# is the softirq's timing under TCG, in stock too (seen: 1 of 2 on 6.1),
+	# so not an exact count; the errors v6fix delivers while it owns the
+	# socket (several per attempt under rfc1122 and bsd) must never count.
+	ld=$(sed -n 's/.* TcpExtLockDroppedIcmps=\([0-9]*\).*/\1/p' <<<" $line ")
+	[ "${ld:-0}" -le 2 ] || fail "$name: TcpExtLockDroppedIcmps=$ld, want at most 2: '$line'"
 	for want in IcmpInErrors Icmp6InErrors TcpExtOutOfWindowIcmps; do
 		[[ " $line " != *" $want="* ]] || fail "$name: $want moved: '$line'"
 	done
