@@ -247,12 +247,7 @@ static int run(struct dl *d, int watch)
 
 		release_due(d, now);
 		if (d->count) {
-			double left = d->due[d->head] - now;
-
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = (time_t)(left / 1000);
-			ts.tv_nsec = (long)fmod(left * 1e6, 1e9);
+			ts = v6fix_ms_timespec(d->due[d->head] - now);
 			tsp = &ts;
 		}
 		if (ppoll(pfd, watch >= 0 ? 2 : 1, tsp, NULL) < 0) {

@@ -27,6 +27,14 @@ double v6fix_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+struct timespec v6fix_ms_timespec(double ms)
+{
+	if (ms < 0)
+		ms = 0;
+	return (struct timespec){ .tv_sec = (time_t)(ms / 1000),
+				  .tv_nsec = (long)fmod(ms * 1e6, 1e9) };
+}
+
 const char *v6fix_family_name(int family)
 {
 	switch (family) {
@@ -248,12 +256,7 @@ long v6fix_connect_he(const struct v6fix_target *t, size_t n, double delay_ms,
 			idx[np++] = i;
 		}
 		if (isfinite(st.until_ms)) {
-			double left = st.until_ms - now;
-
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = (time_t)(left / 1000);
-			ts.tv_nsec = (long)fmod(left * 1e6, 1e9);
+			ts = v6fix_ms_timespec(st.until_ms - now);
 			tsp = &ts;
 		}
 		r = ppoll(pfd, np, tsp, NULL);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "he.h"
 
@@ -48,6 +49,9 @@ const char *v6fix_result_name(int err, char *buf, size_t len);
 
 /* ms on CLOCK_MONOTONIC (absolute). */
 double v6fix_now_ms(void);
+
+/* A wait of @ms (negative: none) as a timespec, for ppoll(). */
+struct timespec v6fix_ms_timespec(double ms);
 
 /*
  * Connect to @t[0..n) one after another with blocking connect(), until one

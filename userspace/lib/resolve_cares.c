@@ -322,12 +322,7 @@ long v6fix_resolve_connect(const char *host, unsigned int port, enum v6fix_strat
 			break;
 		}
 		if (isfinite(wake)) {
-			double left = wake - now;
-
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = (time_t)(left / 1000);
-			ts.tv_nsec = (long)fmod(left * 1e6, 1e9);
+			ts = v6fix_ms_timespec(wake - now);
 			tsp = &ts;
 		}
 		pr = ppoll(pfd, np, tsp, NULL);
