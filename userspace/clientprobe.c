@@ -1,28 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * v6fix clientprobe: characterise an unmodified client by experiment. The
- * namespaces are the scenario library's topology (netns-tests/scenario/
- * topology.sh: client - router - server, the server's name in the client's
- * hosts file), built by a bash that sources the library and then waits on
- * a pipe from us: when v6fix ends, however it ends, the pipe closes and the
- * library's own deferred teardown removes everything. Reusing the library,
- * rather than redoing it in C, keeps one definition of the topology that
- * the tests, the matrix and this command share.
+ * namespaces are the scenario library's (netns-tests/scenario/
+ * clientprobe.sh: topology.sh's client - router - server, its fault
+ * catalog, dns.sh's servers), built by a bash that sources the library and
+ * then takes commands from us on a pipe: when v6fix ends, however it ends,
+ * the pipe closes and the library's own deferred teardown removes
+ * everything. One definition of the topology and the faults serves the
+ * tests, the matrix and this command.
+ *
+ * What the client did is read from the network, never from its output:
+ * SYN counters in the server namespace (iptables rules without a target)
+ * and, where the order matters, a capture at the router (tcpdump).
  *
  * The Connection Attempt Delay is found by bisection over a delay added to
  * IPv6 only (the server's IPv6 answers wait in a v6fix delayline at the
- * router): with IPv6 answering after X ms, a Happy Eyeballs client starts
- * IPv4 exactly when X exceeds its delay. Whether it did is read from SYN
- * counters in the server namespace (iptables rules without a target), so
- * nothing about the client's own output is assumed. The bracket is halved
- * until it is at most 2 ms wide: about 10 trials from 0-2000 ms, where a
- * 5 ms sweep of 0-400 ms takes 81.
+ * router, one for the whole probe, told each trial's delay on a pipe):
+ * with IPv6 answering after X ms, a Happy Eyeballs client starts IPv4
+ * exactly when X exceeds its delay. The Resolution Delay the same way over
+ * a delay added to AAAA answers only (a second delay line). The bracket is
+ * halved until it is at most 2 ms wide: 10 steps from 0-2000 ms, where a
+ * 5 ms sweep of 0-400 ms takes 81 runs.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,48 +41,157 @@
 #include "util.h"
 #include "v6fix.h"
 
-#define PROBE_QUEUE 9
 #define PROBE_MAX_MS 2000.0	/* RFC 8305's largest Connection Attempt Delay */
+#define PROBE_RD_MAX_MS 2000.0	/* above kame's 1 s, below glibc's 5 s timeout */
 #define PROBE_PRECISION_MS 2.0
+#define PROBE_NEAR_MS 32.0	/* brackets this narrow: repeated trials */
+#define PROBE_HOST "server.v6fix.test"
+#define PROBE_HOST_MULTI "multi.v6fix.test"
+#define PROBE_MAX_SYN 64
+#define PROBE_PATH_MS 10	/* client to router, in the reactions */
+
+enum {
+	PART_CAD = 1 << 0,
+	PART_ORDER = 1 << 1,	/* interleaving: several addresses of each family */
+	PART_REACTIONS = 1 << 2,
+	PART_GAI = 1 << 3,
+	PART_RD = 1 << 4,
+	PART_ALL = (1 << 5) - 1,
+};
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} parts[] = {
+	{ "cad", PART_CAD },
+	{ "order", PART_ORDER },
+	{ "reactions", PART_REACTIONS },
+	{ "gai", PART_GAI },
+	{ "rd", PART_RD },
+};
+
+/* The faults whose reactions are measured: the catalog's (faults-connect.sh). */
+static const struct {
+	const char *fault, *kind;
+} reaction_faults[] = {
+	{ "no_v6_listener", "rst" },
+	{ "icmp6_unreach 0", "soft" },
+	{ "icmp6_unreach 1", "hard" },
+	{ "icmp6_unreach 2", "soft" },
+	{ "icmp6_unreach 3", "soft" },
+	{ "icmp6_unreach 4", "hard" },
+	{ "icmp6_unreach 5", "hard" },
+	{ "icmp6_unreach 6", "hard" },
+	{ "icmp6_time_exceeded", "soft" },
+	{ "v6_blackhole", "silent" },
+};
+#define NREACTIONS (sizeof(reaction_faults) / sizeof(reaction_faults[0]))
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: v6fix [-j] clientprobe [ --runs N ] [ --timeout S ] -- COMMAND [ ARGS... ]\n"
+		"Usage: v6fix [-j] clientprobe [ --runs N ] [ --timeout S ] [ --only PARTS ]\n"
+		"                             -- COMMAND [ ARGS... ]\n"
 		"Run COMMAND (an unmodified client) in namespaces built here (the scenario\n"
-		"library's client - router - server topology) against a dual-stack server,\n"
-		"and find by experiment:\n"
-		"  family_order    the family it tries first with both working\n"
-		"  happy_eyeballs  whether it starts IPv4 while IPv6 is still pending\n"
-		"  cad_ms          its Connection Attempt Delay, by bisection over a delay\n"
-		"                  added to IPv6 only (to 2 ms; null without Happy Eyeballs)\n"
-		"In ARGS, {host} is replaced by the server's name (its addresses are in the\n"
-		"client's hosts file) and {port} by its port, e.g.\n"
+		"library's client - router - server topology, its faults and DNS servers)\n"
+		"against a dual-stack server, and find by experiment:\n"
+		"  family_order         the family it tries first with both working\n"
+		"  happy_eyeballs       whether it starts IPv4 while IPv6 is still pending\n"
+		"  cad_ms               its Connection Attempt Delay, by bisection over a\n"
+		"                       delay added to IPv6 only (to 2 ms; null without HE)\n"
+		"  resolution_delay_ms  how long it waits for a late AAAA after A before\n"
+		"                       connecting over IPv4, by bisection over a delay added\n"
+		"                       to AAAA answers (null when it waits for both)\n"
+		"  interleaves          with two addresses of each family, all refused, the\n"
+		"                       order of its attempts (attempts) alternates families\n"
+		"  reactions            per fault (RST, each ICMPv6 error, blackhole): gave up,\n"
+		"                       retried, fell back to IPv4, and when; under the\n"
+		"                       namespace's soft-error policy (stock without v6fix.ko)\n"
+		"  gai_conf             whether 'v6fix policy prefer ipv4' (the client's own\n"
+		"                       gai.conf) makes it start with IPv4\n"
+		"In ARGS, {host} is replaced by the server's name (in the client's hosts file,\n"
+		"or in DNS for the Resolution Delay) and {port} by its port, e.g.\n"
 		"  v6fix clientprobe -- curl -s -o /dev/null http://{host}:{port}/\n"
-		"  --runs N     trials per delay, majority decides (1-15, default 1)\n"
-		"  --timeout S  kill a trial's COMMAND after S seconds (default 5)\n"
-		"Not measured yet (null in -j): resolution_delay_ms, interleaves, reactions.\n"
-		"Needs the source tree's netns-tests/scenario (found next to the binary, or\n"
-		"V6FIX_SCENARIO=DIR). Exit status 0 when the card is complete, 1 otherwise.\n");
+		"  --runs N      trials per delay near the boundary, majority decides\n"
+		"                (1-15, default 3; farther away one, a \"yes\" confirmed)\n"
+		"  --timeout S   kill a trial's COMMAND after S seconds (default 5)\n"
+		"  --only PARTS  comma-separated: cad, rd, order, reactions, gai (default all)\n"
+		"Progress goes to stderr when it is a terminal. Needs the source tree's\n"
+		"netns-tests/scenario (found next to the binary, or V6FIX_SCENARIO=DIR) and\n"
+		"tcpdump. Exit status 0 when the card is complete, 1 otherwise.\n");
 }
+
+/* A v6fix delayline of ours, told each trial's delay on its stdin. */
+struct line {
+	pid_t pid;
+	int in;
+	FILE *out;
+	double ms;
+};
+
+struct syn {
+	double t_ms;		/* capture time, ms since the epoch */
+	int family;		/* 4 or 6 */
+	unsigned int sport;
+	char dst[48];
+};
+
+struct trial {
+	long syn6, syn4;	/* at the server */
+	int status;		/* COMMAND's exit status, -1 signal, -2 timeout */
+	double start_ms, end_ms; /* CLOCK_REALTIME, as the capture's */
+	size_t nsyn;
+	struct syn syn[PROBE_MAX_SYN];	/* at the router, with a capture */
+};
 
 struct probe {
 	char client[64], router[64], server[64];
-	const char *self;		/* this binary, for the delay line */
+	const char *self;		/* this binary, for the delay lines */
 	pid_t env_pid;			/* the bash that holds the topology */
 	int env_fd;			/* its stdin: closing it tears down */
+	FILE *env_out;			/* its answers */
+	struct line dl6, dlaaaa;	/* queues 9 and 8 */
 	char *const *cmd;
 	int ncmd;
 	uint32_t runs;
 	double timeout_ms;
 	unsigned int trials;
+	bool progress;
+	const char *phase;
 };
 
-/* Run argv to completion, output to /dev/null (or into @out). Exit status or -1. */
+static double real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* On a terminal, one line on stderr that says where the probe is. */
+static void progress(struct probe *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->progress)
+		return;
+	fprintf(stderr, "\rclientprobe: %s: ", p->phase);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (trial %u)\033[K", p->trials + 1);
+	fflush(stderr);
+}
+
+/*
+ * Run argv to completion, output to /dev/null (or into @out). Exit status,
+ * -1 when a signal ended it, -2 when it was killed after @timeout_ms.
+ */
 static int run(char *const *argv, char *out, size_t outlen, double timeout_ms)
 {
-	int pfd[2] = { -1, -1 }, st = 0;
+	int pfd[2] = { -1, -1 }, st = 0, ret;
 	double t0 = v6fix_now_ms();
+	bool killed = false;
 	size_t got = 0;
 	pid_t pid;
 
@@ -116,74 +230,105 @@ static int run(char *const *argv, char *out, size_t outlen, double timeout_ms)
 		if (v6fix_now_ms() - t0 > timeout_ms) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
+			killed = true;
 			break;
 		}
-		usleep(2000);
+		usleep(1000);
 	}
 	if (out) {
 		out[got] = '\0';
 		close(pfd[0]);
 	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	ret = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return killed ? -2 : ret;
 }
 
-static int ns_run(const char *ns, const char *a0, const char *a1, const char *a2, const char *a3,
-		  const char *a4, char *out, size_t outlen)
+/* The scenario library's directory: V6FIX_SCENARIO, or next to this binary. */
+static int scenario_dir(char *dir, size_t len)
 {
-	char *argv[] = { "ip", "netns", "exec", (char *)ns, (char *)a0, (char *)a1, (char *)a2,
-			 (char *)a3, (char *)a4, NULL };
+	const char *scn = getenv("V6FIX_SCENARIO");
+	ssize_t l;
 
-	return run(argv, out, outlen, 10000);
+	if (scn) {
+		snprintf(dir, len, "%s", scn);
+		return 0;
+	}
+	l = readlink("/proc/self/exe", dir, len - 40);
+	if (l < 0)
+		return -1;
+	dir[l] = '\0';
+	/* build/bin/v6fix, build/asan/bin/v6fix: the tree above it */
+	for (int k = 0; k < 5; k++) {
+		char *s = strrchr(dir, '/');
+		size_t n;
+
+		if (!s)
+			break;
+		*s = '\0';
+		n = strlen(dir);
+		strcat(dir, "/netns-tests/scenario/clientprobe.sh");
+		if (!access(dir, R_OK)) {
+			dir[n + strlen("/netns-tests/scenario")] = '\0';
+			return 0;
+		}
+		dir[n] = '\0';
+	}
+	snprintf(dir, len, "(not found next to the binary)");
+	return 0;
 }
 
-/* The topology: a bash holding it, its namespace names on its stdout. */
+/*
+ * One command to the environment; its answer's last line ("ok ..." or
+ * "err ...") in @ans, the lines before it (a capture's SYNs) in @more.
+ * 0 on "ok", -1 otherwise.
+ */
+static int env_cmd(struct probe *p, char *ans, size_t anslen, char *more, size_t morelen,
+		   const char *fmt, ...)
+{
+	char line[512];
+	size_t used = 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) - 1)
+		return -1;
+	strcat(line, "\n");
+	if (write(p->env_fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return -1;
+	if (more && morelen)
+		more[0] = '\0';
+	while (fgets(line, sizeof(line), p->env_out)) {
+		if (!strncmp(line, "ok", 2) || !strncmp(line, "err", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (ans)
+				snprintf(ans, anslen, "%s", line);
+			return strncmp(line, "ok", 2) ? -1 : 0;
+		}
+		if (more && used + strlen(line) + 1 < morelen) {
+			strcpy(more + used, line);
+			used += strlen(line);
+		}
+	}
+	if (ans)
+		snprintf(ans, anslen, "err the environment ended");
+	return -1;
+}
+
+/* The topology: a bash holding it, its namespace names in its first answer. */
 static int env_start(struct probe *p)
 {
-	static const char script[] =
-		"source \"$1/lib.sh\" && source \"$1/topology.sh\" || exit 1\n"
-		"topo_setup 0 >/dev/null 2>&1 3>&- || exit 1\n"
-		"for t in iptables ip6tables; do\n"
-		"  ip netns exec \"$SERVER\" $t -w -A INPUT -p tcp --dport \"$TOPO_PORT\" --syn || exit 1\n"
-		"done\n"
-		"ip netns exec \"$ROUTER\" ip6tables -w -t raw -A PREROUTING -i eth-s -p tcp "
-		"-j NFQUEUE --queue-num " "9" " || exit 1\n"
-		"echo \"$CLIENT $ROUTER $SERVER\" >&3\n"
-		"exec 3>&-\n"
-		"read -r _ || true\n";
-	char dir[PATH_MAX], buf[256];
-	const char *scn = getenv("V6FIX_SCENARIO");
+	static const char script[] = "source \"$1/clientprobe.sh\" || exit 1\nprobe_main\n";
+	char dir[PATH_MAX], buf[320];
 	int in[2], out[2];
-	ssize_t n, got = 0;
 
-	if (!scn) {
-		ssize_t l = readlink("/proc/self/exe", dir, sizeof(dir) - 40);
-
-		if (l < 0)
-			return -1;
-		dir[l] = '\0';
-		/* build/bin/v6fix, build/asan/bin/v6fix: the tree above it */
-		for (int k = 0; k < 5; k++) {
-			char *s = strrchr(dir, '/');
-			size_t len;
-
-			if (!s)
-				break;
-			*s = '\0';
-			len = strlen(dir);
-			strcat(dir, "/netns-tests/scenario/topology.sh");
-			if (!access(dir, R_OK)) {
-				dir[len + strlen("/netns-tests/scenario")] = '\0';
-				break;
-			}
-			dir[len] = '\0';
-		}
-		if (!strstr(dir, "/netns-tests/scenario"))
-			strcat(dir, "/netns-tests/scenario");
-		scn = dir;
-	}
-	snprintf(buf, sizeof(buf), "%s/topology.sh", scn);
+	if (scenario_dir(dir, sizeof(dir) - 40))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s/clientprobe.sh", dir);
 	if (access(buf, R_OK)) {
-		v6fix_err("clientprobe: no scenario library at %s (set V6FIX_SCENARIO)", scn);
+		v6fix_err("clientprobe: no scenario library at %s (set V6FIX_SCENARIO)", dir);
 		return -1;
 	}
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
@@ -199,70 +344,139 @@ static int env_start(struct probe *p)
 		if (null >= 0)
 			dup2(null, 1), dup2(null, 2);
 		setenv("V6FIX", p->self, 1);
-		execlp("bash", "bash", "-c", script, "clientprobe", scn, (char *)NULL);
+		execlp("bash", "bash", "-c", script, "clientprobe", dir, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
 	p->env_fd = in[1];
-	/* One line; its helpers (server, delay line) may hold the pipe open. */
-	while (got < (ssize_t)sizeof(buf) - 1 && !memchr(buf, '\n', (size_t)got) &&
-	       (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += n;
-	close(out[0]);
-	buf[got] = '\0';
-	if (sscanf(buf, "%63s %63s %63s", p->client, p->router, p->server) != 3) {
-		v6fix_err("clientprobe: could not build the namespaces (root? iproute2, iptables)");
+	p->env_out = fdopen(out[0], "r");
+	if (!p->env_out)
+		return -1;
+	if (!fgets(buf, sizeof(buf), p->env_out) ||
+	    sscanf(buf, "ok %63s %63s %63s", p->client, p->router, p->server) != 3) {
+		v6fix_err("clientprobe: could not build the namespaces (root? iproute2, iptables, nft, tcpdump)");
 		return -1;
 	}
 	return 0;
 }
 
+static void line_stop(struct line *l)
+{
+	if (l->in >= 0)
+		close(l->in);
+	if (l->out)
+		fclose(l->out);
+	if (l->pid > 0)
+		waitpid(l->pid, NULL, 0);
+	l->in = -1;
+	l->out = NULL;
+	l->pid = 0;
+}
+
 static void env_stop(struct probe *p)
 {
+	line_stop(&p->dl6);
+	line_stop(&p->dlaaaa);
 	if (p->env_fd >= 0)
 		close(p->env_fd);
+	p->env_fd = -1;
 	if (p->env_pid > 0)
 		waitpid(p->env_pid, NULL, 0);
+	p->env_pid = 0;
+	if (p->env_out)
+		fclose(p->env_out);
+	p->env_out = NULL;
 }
 
-/* SYNs the server saw for @tool since the last zeroing. */
-static long syn_count(struct probe *p, const char *tool)
+/* v6fix -n ROUTER delayline --control --queue @queue: ours until we close it. */
+static int line_start(struct probe *p, struct line *l, const char *queue)
 {
-	char out[2048], *line;
-	long pkts = -1;
+	int in[2], out[2];
 
-	/* -L -Z: read and zero in one run, ready for the next trial. */
-	if (ns_run(p->server, tool, "-w", "-nvxL", "INPUT", "-Z", out, sizeof(out)))
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
 		return -1;
-	/* The rule's line: "PKTS BYTES tcp ..." (the only rule of INPUT). */
-	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, "tcp") && sscanf(line, " %ld", &pkts) == 1)
-			break;
-	return pkts;
+	l->pid = fork();
+	if (l->pid < 0)
+		return -1;
+	if (l->pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		execl(p->self, p->self, "-n", p->router, "delayline", "--control", "--queue", queue,
+		      "0.1", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	l->in = in[1];
+	l->out = fdopen(out[0], "r");
+	l->ms = 0.1;
+	return l->out ? 0 : -1;
 }
 
-struct trial {
-	long syn6, syn4;
-};
-
-/* One run of the client with IPv6 answers delayed @x_ms (0: not at all). */
-static int trial_cmd(struct probe *p, double x_ms, struct trial *t, char *out, size_t outlen)
+/* The delay of the packets that come next; returns once it applies. */
+static int line_set(struct line *l, double ms)
 {
-	char xs[32], me[32], pidbuf[32];
-	char *argv[8 + 64];
-	char *dl[] = { (char *)p->self, "-n", p->router, "delayline", "--daemon", "--exit-with",
-		       me, "--queue", "9", xs, NULL };
-	char *subst[64];
-	pid_t dpid = 0;
-	int k = 0;
+	char buf[64];
+	int n;
 
-	snprintf(xs, sizeof(xs), "%.1f", x_ms > 0.1 ? x_ms : 0.1);
-	snprintf(me, sizeof(me), "%d", (int)getpid());
-	if (run(dl, pidbuf, sizeof(pidbuf), 5000))
+	if (ms < 0.1)
+		ms = 0.1;
+	if (fabs(ms - l->ms) < 0.05)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%.1f\n", ms);
+	if (write(l->in, buf, (size_t)n) != n || !fgets(buf, sizeof(buf), l->out) ||
+	    strncmp(buf, "ok", 2))
 		return -1;
-	dpid = (pid_t)atoi(pidbuf);
+	l->ms = ms;
+	return 0;
+}
 
+/* "syn TIME_S FAMILY SPORT DADDR" lines of a stopped capture. */
+static void parse_syns(const char *text, struct trial *t)
+{
+	const char *s = text;
+
+	t->nsyn = 0;
+	while (s && *s && t->nsyn < PROBE_MAX_SYN) {
+		struct syn *y = &t->syn[t->nsyn];
+		double ts;
+
+		if (sscanf(s, "syn %lf %d %u %47s", &ts, &y->family, &y->sport, y->dst) == 4) {
+			y->t_ms = ts * 1e3;
+			t->nsyn++;
+		}
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+}
+
+/*
+ * One run of the client against @host with IPv6 answers delayed @x6_ms and
+ * AAAA answers @aaaa_ms (0: not at all), with a capture of its SYNs if
+ * @cap. Counters are read (and zeroed) after it.
+ */
+static int trial_run(struct probe *p, const char *host, double x6_ms, double aaaa_ms, bool cap,
+		     struct trial *t, char *out, size_t outlen)
+{
+	char *argv[8 + 64], *subst[64], ans[128];
+	static char capture[8192];
+	int k = 0, ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (line_set(&p->dl6, x6_ms))
+		return -1;
+	if (p->dlaaaa.pid > 0 && line_set(&p->dlaaaa, aaaa_ms))
+		return -1;
+	if (cap && env_cmd(p, ans, sizeof(ans), NULL, 0, "capture start")) {
+		v6fix_err("clientprobe: %s (tcpdump installed?)", ans);
+		return -1;
+	}
 	argv[k++] = "ip";
 	argv[k++] = "netns";
 	argv[k++] = "exec";
@@ -274,7 +488,7 @@ static int trial_cmd(struct probe *p, double x_ms, struct trial *t, char *out, s
 
 		while (*a && o + 32 < sizeof(buf)) {
 			if (!strncmp(a, "{host}", 6)) {
-				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "server.v6fix.test");
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", host);
 				a += 6;
 			} else if (!strncmp(a, "{port}", 6)) {
 				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "80");
@@ -288,23 +502,28 @@ static int trial_cmd(struct probe *p, double x_ms, struct trial *t, char *out, s
 		argv[k++] = subst[i];
 	}
 	argv[k] = NULL;
-	run(argv, out, outlen, p->timeout_ms);
+	t->start_ms = real_ms();
+	t->status = run(argv, out, outlen, p->timeout_ms);
+	t->end_ms = real_ms();
 	for (int i = 0; i < p->ncmd && i < 63; i++)
 		free(subst[i]);
-	t->syn6 = syn_count(p, "ip6tables");
-	t->syn4 = syn_count(p, "iptables");
-	if (dpid > 0)
-		kill(dpid, SIGTERM);
-	/* The next delay line binds the same queue: let this one go first. */
-	for (int i = 0; i < 100 && dpid > 0 && kill(dpid, 0) == 0; i++)
-		usleep(5000);
+	if (cap) {
+		if (env_cmd(p, ans, sizeof(ans), capture, sizeof(capture), "capture stop"))
+			ret = -1;
+		parse_syns(capture, t);
+	}
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "counts") ||
+	    sscanf(ans, "ok %ld %ld", &t->syn6, &t->syn4) != 2)
+		ret = -1;
 	p->trials++;
-	return t->syn6 < 0 || t->syn4 < 0 ? -1 : 0;
+	if (ret)
+		v6fix_err("clientprobe: a trial failed (%s)", ans);
+	return ret;
 }
 
-static int trial(struct probe *p, double x_ms, struct trial *t)
+static int trial(struct probe *p, double x6_ms, double aaaa_ms, struct trial *t)
 {
-	return trial_cmd(p, x_ms, t, NULL, 0);
+	return trial_run(p, PROBE_HOST, x6_ms, aaaa_ms, false, t, NULL, 0);
 }
 
 /*
@@ -327,7 +546,8 @@ static double overhead(struct probe *p)
 	p->ncmd = 8;
 	/* The least of three: what load adds on top is not the delay line's. */
 	for (int i = 0; i < 3; i++) {
-		if (!trial_cmd(p, 100, &t, out, sizeof(out)) && (s = strstr(out, "\"total_ms\":"))) {
+		if (!trial_run(p, PROBE_HOST, 100, 0, false, &t, out, sizeof(out)) &&
+		    (s = strstr(out, "\"total_ms\":"))) {
 			double v = strtod(s + 11, NULL) - 100;
 
 			if (isnan(ms) || v < ms)
@@ -341,38 +561,432 @@ static double overhead(struct probe *p)
 }
 
 /*
- * With IPv6 answering after @x_ms, did the client start IPv4 (majority of
- * runs)? With one run a "yes" is confirmed (best of three): on a loaded
- * machine the delay line can hand an answer over late, which makes a false
- * yes and would pull the bisection down; a false no needs the client's own
- * timer to fire late, which is its real behaviour there.
+ * With IPv6 answers (@rd false) or AAAA answers (@rd) delayed @x_ms, did
+ * the client start IPv4? Far from the boundary one trial decides, a "yes"
+ * confirmed best of three (on a loaded machine the delay line can hand an
+ * answer over late: a false yes would pull the bisection down; a false no
+ * needs the client's own timer to fire late, which is its real behaviour
+ * there). Near it (@near) the majority of p->runs trials, stopped as soon
+ * as it is decided: the answer of a trial there flips with scheduling
+ * noise, and the majority is the delay the client shows most of the time.
  */
-static int starts_v4(struct probe *p, double x_ms, bool confirm)
+static int starts_v4(struct probe *p, double x_ms, bool rd, bool confirm, bool near)
 {
-	unsigned int yes = 0, n = p->runs;
+	unsigned int yes = 0, no = 0, n = near ? p->runs : 1;
 
-	for (uint32_t r = 0; r < n; r++) {
+	for (;;) {
 		struct trial t;
 
-		if (trial(p, x_ms, &t))
+		if (trial(p, rd ? 0 : x_ms, rd ? x_ms : 0, &t))
 			return -1;
-		yes += t.syn4 > 0;
-		if (confirm && p->runs == 1 && yes == 1 && n == 1)
-			n = 3;	/* confirm */
-		if (p->runs == 1 && n == 3 && (yes == 2 || r + 1 - yes == 2))
-			break;
+		if (t.syn4 > 0)
+			yes++;
+		else
+			no++;
+		if (confirm && !near && yes == 1 && n == 1)
+			n = 3;
+		if (2 * yes > n)
+			return 1;
+		if (2 * no >= n)	/* a tie is a no */
+			return 0;
 	}
-	return 2 * yes > n;
+}
+
+/* Bisection over [0, @max_ms] to a 2 ms bracket; its ends in @lo, @hi. */
+static int bisect(struct probe *p, double max_ms, bool rd, double *lo, double *hi)
+{
+	*lo = 0;
+	*hi = max_ms;
+	while (*hi - *lo > PROBE_PRECISION_MS) {
+		double mid = (*lo + *hi) / 2;
+		int r;
+
+		progress(p, "bracket %.1f-%.1f ms", *lo, *hi);
+		r = starts_v4(p, mid, rd, true, *hi - *lo <= PROBE_NEAR_MS);
+		if (r < 0)
+			return -1;
+		if (r)
+			*hi = mid;
+		else
+			*lo = mid;
+	}
+	return 0;
+}
+
+static const char *family_name(int f)
+{
+	return f == 6 ? "inet6" : "inet";
+}
+
+static const char *order_of(const struct trial *t)
+{
+	return t->syn6 > 0 && t->syn4 == 0 ? "inet6" : t->syn4 > 0 && t->syn6 == 0 ? "inet" :
+	       t->syn4 > 0 ? "both" : NULL;
+}
+
+/* The attempts of a capture: its first SYN per source port. */
+static size_t attempts_of(const struct trial *t, const struct syn **a, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nsyn && n < max; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < n; j++)
+			seen |= a[j]->sport == t->syn[i].sport && a[j]->family == t->syn[i].family;
+		if (!seen)
+			a[n++] = &t->syn[i];
+	}
+	return n;
+}
+
+/*
+ * Do the attempts alternate families? Grouped (all of one family, then
+ * the other) is no; -1 when fewer than two of each family were tried.
+ */
+static int interleaves(const struct syn *const *a, size_t n)
+{
+	size_t n6 = 0, n4 = 0, changes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		n6 += a[i]->family == 6;
+		n4 += a[i]->family == 4;
+		changes += i > 0 && a[i]->family != a[i - 1]->family;
+	}
+	if (n6 < 2 || n4 < 2)
+		return -1;
+	return changes > 1;
+}
+
+struct reaction {
+	const char *outcome;
+	double after_ms;	/* first IPv4 SYN (or exit) after the first IPv6 SYN */
+	unsigned int v6_connects, v6_syns;
+	int status;
+	bool connected;		/* the server saw the client's IPv4 SYN */
+};
+
+/* What the capture of one faulty trial says the client did. */
+static void react(const struct trial *t, struct reaction *r)
+{
+	const struct syn *a[PROBE_MAX_SYN];
+	size_t n = attempts_of(t, a, PROBE_MAX_SYN);
+	double t6 = NAN, t4 = NAN;
+
+	memset(r, 0, sizeof(*r));
+	r->status = t->status;
+	for (size_t i = 0; i < t->nsyn; i++) {
+		if (t->syn[i].family == 6) {
+			r->v6_syns++;
+			if (isnan(t6))
+				t6 = t->syn[i].t_ms;
+		} else if (isnan(t4)) {
+			t4 = t->syn[i].t_ms;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		r->v6_connects += a[i]->family == 6;
+	r->connected = t->syn4 > 0;
+	if (isnan(t6)) {
+		r->outcome = isnan(t4) ? "no_attempt" : "ipv4_only";
+		r->after_ms = NAN;
+	} else if (!isnan(t4)) {
+		r->outcome = "fell_back_ipv4";
+		r->after_ms = t4 - t6;
+	} else if (t->status == -2) {
+		r->outcome = r->v6_connects > 1 ? "retrying_ipv6" : "still_waiting";
+		r->after_ms = t->end_ms - t6;
+	} else {
+		r->outcome = r->v6_connects > 1 ? "retried_then_gave_up" : "gave_up";
+		r->after_ms = t->end_ms - t6;
+	}
+}
+
+static void print_reaction(const char *fault, const char *kind, const struct reaction *r)
+{
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "fault", "  %-20s", fault);
+	print_string(PRINT_ANY, "kind", " %-6s", kind);
+	print_string(PRINT_ANY, "outcome", " %s", r->outcome);
+	if (isnan(r->after_ms))
+		print_null(PRINT_ANY, "after_ms", "");
+	else
+		print_float(PRINT_ANY, "after_ms", " after %.0f ms", 0, r->after_ms);
+	print_uint(PRINT_ANY, "ipv6_connects", " (IPv6: %llu connect", r->v6_connects);
+	print_uint(PRINT_ANY, "ipv6_syns", ", %llu SYN)", r->v6_syns);
+	print_bool(PRINT_ANY, "connected_ipv4", r->connected ? " connected over IPv4" : "",
+		   r->connected);
+	if (r->status == -2)
+		print_null(PRINT_ANY, "exit_status", " timed out\n");
+	else
+		print_int(PRINT_ANY, "exit_status", " exit %lld\n", r->status);
+	print_close_object();
+}
+
+static unsigned int parse_parts(const char *arg)
+{
+	unsigned int m = 0;
+	char buf[128], *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		v6fix_invarg("--only", arg);
+	strcpy(buf, arg);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+			if (!strcmp(w, parts[i].name))
+				break;
+		if (i == sizeof(parts) / sizeof(parts[0]))
+			v6fix_usage_error("clientprobe: --only: unknown part \"%s\" (cad, rd, order, reactions, gai)",
+					  w);
+		m |= parts[i].bit;
+	}
+	if (!m)
+		v6fix_usage_error("clientprobe: --only needs cad, rd, order, reactions or gai");
+	return m;
+}
+
+struct card {
+	const char *order, *order_gai, *softerr;
+	int he;
+	double cad, cad_lo, cad_hi, oh, rd;
+	int async;		/* resolves asynchronously: 1, 0, -1 not measured */
+	int inter;		/* -1: not measured or not enough attempts */
+	struct trial multi;
+	bool multi_done;
+	struct reaction react[NREACTIONS];
+	bool react_done;
+	double ms_cad, ms_rd, ms_order, ms_react, ms_gai;
+};
+
+static int probe_cad(struct probe *p, struct card *c)
+{
+	double lo, hi;
+
+	p->phase = "happy eyeballs";
+	progress(p, "IPv6 answers %.0f ms late", PROBE_MAX_MS);
+	/* Not confirmed: no load makes an answer 2 s late. */
+	c->he = starts_v4(p, PROBE_MAX_MS, false, false, false);
+	if (c->he < 0)
+		return -1;
+	if (!c->he || strcmp(c->order, "inet6"))
+		return 0;
+	p->phase = "connection attempt delay";
+	if (bisect(p, PROBE_MAX_MS, false, &lo, &hi))
+		return -1;
+	c->oh = overhead(p);
+	c->cad_lo = lo + c->oh;
+	c->cad_hi = hi + c->oh;
+	c->cad = (lo + hi) / 2 + c->oh;
+	return 0;
+}
+
+static int probe_rd(struct probe *p, struct card *c)
+{
+	char ans[128];
+	struct trial t;
+	double lo, hi;
+
+	p->phase = "resolution delay";
+	progress(p, "the DNS servers");
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "dns")) {
+		v6fix_err("clientprobe: DNS: %s (nsd, ldnsutils installed?)", ans);
+		return -1;
+	}
+	if (line_start(p, &p->dlaaaa, "8"))
+		return -1;
+	/* Resolved in DNS now: does it still connect, over IPv6 first? */
+	if (trial(p, 0, 0, &t))
+		return -1;
+	if (!order_of(&t)) {
+		v6fix_err("clientprobe: the client sent no SYN with its name in DNS (does it resolve with DNS?)");
+		return -1;
+	}
+	if (strcmp(order_of(&t), "inet6"))
+		return 0;	/* IPv4 first anyway: nothing to see */
+	progress(p, "AAAA answers %.0f ms late", PROBE_RD_MAX_MS);
+	c->async = starts_v4(p, PROBE_RD_MAX_MS, true, false, false);
+	if (c->async < 0)
+		return -1;
+	if (!c->async)
+		return 0;
+	if (bisect(p, PROBE_RD_MAX_MS, true, &lo, &hi))
+		return -1;
+	if (isnan(c->oh))
+		c->oh = overhead(p);
+	c->rd = (lo + hi) / 2 + c->oh;
+	return 0;
+}
+
+static int probe_reactions(struct probe *p, struct card *c)
+{
+	char ans[128];
+
+	p->phase = "reactions";
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "softerr") == 0 && strlen(ans) > 3)
+		c->softerr = strdup(ans + 3);
+	/* An error that comes back at once finds connect() holding the socket. */
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "pathdelay %d", PROBE_PATH_MS)) {
+		v6fix_err("clientprobe: %s", ans);
+		return -1;
+	}
+	for (size_t i = 0; i < NREACTIONS; i++) {
+		struct trial t;
+
+		progress(p, "%s", reaction_faults[i].fault);
+		if (env_cmd(p, ans, sizeof(ans), NULL, 0, "fault %s", reaction_faults[i].fault)) {
+			v6fix_err("clientprobe: %s", ans);
+			return -1;
+		}
+		if (trial_run(p, PROBE_HOST, 0, 0, true, &t, NULL, 0))
+			return -1;
+		react(&t, &c->react[i]);
+		if (env_cmd(p, ans, sizeof(ans), NULL, 0, "clear"))
+			return -1;
+	}
+	c->react_done = true;
+	return env_cmd(p, ans, sizeof(ans), NULL, 0, "pathdelay off");
+}
+
+static int probe_order(struct probe *p, struct card *c)
+{
+	const struct syn *a[PROBE_MAX_SYN];
+	char ans[128];
+
+	p->phase = "interleaving";
+	progress(p, "%s, every address refused", PROBE_HOST_MULTI);
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "resetall") ||
+	    trial_run(p, PROBE_HOST_MULTI, 0, 0, true, &c->multi, NULL, 0) ||
+	    env_cmd(p, ans, sizeof(ans), NULL, 0, "clear"))
+		return -1;
+	c->multi_done = true;
+	c->inter = interleaves(a, attempts_of(&c->multi, a, PROBE_MAX_SYN));
+	return 0;
+}
+
+static int probe_gai(struct probe *p, struct card *c)
+{
+	char ans[128];
+	struct trial t;
+
+	p->phase = "gai.conf";
+	progress(p, "policy prefer ipv4");
+	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "policy prefer ipv4") || trial(p, 0, 0, &t) ||
+	    env_cmd(p, ans, sizeof(ans), NULL, 0, "policy reset"))
+		return -1;
+	c->order_gai = order_of(&t);
+	return 0;
+}
+
+static void print_card(struct probe *p, struct card *c, double wall)
+{
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "command", "command %s\n", p->cmd[0]);
+	print_string(PRINT_ANY, "family_order", "family order %s\n", c->order);
+	if (c->he < 0)
+		print_null(PRINT_ANY, "happy_eyeballs", "happy eyeballs (not measured)\n");
+	else
+		print_bool(PRINT_ANY, "happy_eyeballs", "happy eyeballs %s\n", c->he);
+	if (isnan(c->cad)) {
+		print_null(PRINT_ANY, "cad_ms", "connection attempt delay -\n");
+	} else {
+		print_float(PRINT_ANY, "cad_ms", "connection attempt delay %.1f ms", 1, c->cad);
+		print_open_array("cad_bracket_ms");
+		print_float(PRINT_ANY, NULL, " (bracket %.1f", 1, c->cad_lo);
+		print_float(PRINT_ANY, NULL, "-%.1f ms)\n", 1, c->cad_hi);
+		print_close_array();
+	}
+	if (isnan(c->oh))
+		print_null(PRINT_JSON, "path_overhead_ms", NULL);
+	else
+		print_float(PRINT_ANY, "path_overhead_ms", "  (threshold + delay line's own %.1f ms)\n", 1,
+			    c->oh);
+	if (isnan(c->rd))
+		print_null(PRINT_ANY, "resolution_delay_ms",
+			   c->async == 0 ? "resolution delay - (waits for AAAA: no asynchronous resolution)\n" :
+			   "resolution delay - (not measured)\n");
+	else
+		print_float(PRINT_ANY, "resolution_delay_ms", "resolution delay %.1f ms\n", 1, c->rd);
+	if (c->async < 0)
+		print_null(PRINT_JSON, "resolves_async", NULL);
+	else
+		print_bool(PRINT_JSON, "resolves_async", NULL, c->async);
+	if (c->inter < 0)
+		print_null(PRINT_ANY, "interleaves", "interleaves -");
+	else
+		print_bool(PRINT_ANY, "interleaves", "interleaves %s", c->inter);
+	print_open_array("attempts");
+	if (c->multi_done) {
+		const struct syn *a[PROBE_MAX_SYN];
+		size_t n = attempts_of(&c->multi, a, PROBE_MAX_SYN);
+
+		print_text(" (%s, all refused:", PROBE_HOST_MULTI);
+		for (size_t i = 0; i < n; i++) {
+			print_open_object(NULL);
+			print_string(PRINT_ANY, "family", " %s", family_name(a[i]->family));
+			print_string(PRINT_ANY, "address", " %s", a[i]->dst);
+			print_float(PRINT_ANY, "t_ms", " at %.0f ms", 0, a[i]->t_ms - a[0]->t_ms);
+			print_close_object();
+			if (i + 1 < n)
+				print_text(",");
+		}
+		print_text(")");
+	}
+	print_close_array();
+	print_text("\n");
+	if (!c->order_gai)
+		print_null(PRINT_ANY, "gai_conf_order", "gai.conf prefer ipv4: (not measured)\n");
+	else
+		print_string(PRINT_ANY, "gai_conf_order", "gai.conf prefer ipv4: family order %s", c->order_gai);
+	if (c->order_gai)
+		print_bool(PRINT_ANY, "honours_gai_conf", " (honoured: %s)\n",
+			   strcmp(c->order_gai, c->order) != 0 && !strcmp(c->order_gai, "inet"));
+	else
+		print_null(PRINT_JSON, "honours_gai_conf", NULL);
+	if (c->softerr)
+		print_string(PRINT_ANY, "softerr_policy", "reactions (soft-error policy %s,", c->softerr);
+	if (c->react_done)
+		print_uint(PRINT_ANY, "reactions_path_delay_ms", " client to router %llu ms):\n",
+			   PROBE_PATH_MS);
+	else
+		print_null(PRINT_JSON, "softerr_policy", NULL);
+	if (c->react_done) {
+		print_open_array("reactions");
+		for (size_t i = 0; i < NREACTIONS; i++)
+			print_reaction(reaction_faults[i].fault, reaction_faults[i].kind, &c->react[i]);
+		print_close_array();
+	} else {
+		print_null(PRINT_JSON, "reactions", NULL);
+	}
+	print_open_array("netns");	/* removed by now; for tests and logs */
+	print_string(PRINT_JSON, NULL, NULL, p->client);
+	print_string(PRINT_JSON, NULL, NULL, p->router);
+	print_string(PRINT_JSON, NULL, NULL, p->server);
+	print_close_array();
+	print_open_object("part_ms");
+	print_float(PRINT_ANY, "cad", "wall: cad %.0f ms", 0, c->ms_cad);
+	print_float(PRINT_ANY, "resolution_delay", ", resolution delay %.0f ms", 0, c->ms_rd);
+	print_float(PRINT_ANY, "order", ", order %.0f ms", 0, c->ms_order);
+	print_float(PRINT_ANY, "reactions", ", reactions %.0f ms", 0, c->ms_react);
+	print_float(PRINT_ANY, "gai", ", gai.conf %.0f ms\n", 0, c->ms_gai);
+	print_close_object();
+	print_uint(PRINT_ANY, "trials", "trials %llu", p->trials);
+	print_float(PRINT_ANY, "wall_ms", " wall %.0f ms\n", 0, wall);
+	print_close_object();
+	print_end();
 }
 
 int do_clientprobe(int argc, char **argv)
 {
-	struct probe p = { .env_fd = -1, .runs = 1, .timeout_ms = 5000 };
-	double t0 = v6fix_now_ms(), lo, hi, cad = NAN, oh = NAN;
-	const char *order = NULL;
+	struct probe p = { .env_fd = -1, .runs = 3, .timeout_ms = 5000,
+			   .dl6 = { .in = -1 }, .dlaaaa = { .in = -1 } };
+	struct card c = { .he = -1, .cad = NAN, .oh = NAN, .rd = NAN, .async = -1, .inter = -1 };
+	unsigned int only = PART_ALL;
+	double t0 = v6fix_now_ms(), tp;
 	struct trial t0r;
-	int he, ret = 0;
 	char self[PATH_MAX];
+	int ret = 0;
 	ssize_t l;
 
 	if (argc > 0 && v6fix_is_help(argv[0])) {
@@ -396,6 +1010,11 @@ int do_clientprobe(int argc, char **argv)
 			if (v6fix_parse_duration_ms(argv[0], 1000, &p.timeout_ms) ||
 			    p.timeout_ms < 100 || p.timeout_ms > 600e3)
 				v6fix_invarg("--timeout (0.1-600 s)", argv[0]);
+		} else if (!strcmp(argv[0], "--only")) {
+			if (argc < 2)
+				v6fix_usage_error("--only needs parts: cad, rd, order, reactions, gai");
+			argc--, argv++;
+			only = parse_parts(argv[0]);
 		} else if (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json")) {
 			v6fix_opts.json = true;
 			print_init(true, stdout);
@@ -412,6 +1031,7 @@ int do_clientprobe(int argc, char **argv)
 		v6fix_usage_error("clientprobe builds its own namespaces: -n does not apply");
 	p.cmd = argv;
 	p.ncmd = argc;
+	p.progress = isatty(STDERR_FILENO);
 	l = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (l < 0) {
 		v6fix_err("clientprobe: cannot find this binary: %s", strerror(errno));
@@ -421,78 +1041,57 @@ int do_clientprobe(int argc, char **argv)
 	p.self = self;
 	signal(SIGPIPE, SIG_IGN);
 
-	if (env_start(&p)) {
+	p.phase = "namespaces";
+	progress(&p, "building");
+	if (env_start(&p) || line_start(&p, &p.dl6, "9")) {
 		env_stop(&p);
 		return 1;
 	}
-	/* Counters start at zero: each trial reads and zeroes them. */
-	syn_count(&p, "iptables");
-	syn_count(&p, "ip6tables");
 	/* Family order: both families working, IPv6 not delayed. */
-	if (trial(&p, 0, &t0r)) {
-		v6fix_err("clientprobe: a trial failed (counters, delay line)");
+	p.phase = "family order";
+	progress(&p, "both families working");
+	if (trial(&p, 0, 0, &t0r)) {
 		ret = 1;
 		goto out;
 	}
-	order = t0r.syn6 > 0 && t0r.syn4 == 0 ? "inet6" : t0r.syn4 > 0 && t0r.syn6 == 0 ? "inet" :
-		t0r.syn4 > 0 ? "both" : NULL;
-	if (!order) {
+	c.order = order_of(&t0r);
+	if (!c.order) {
 		v6fix_err("clientprobe: the client sent no SYN at all (does COMMAND use {host} {port}?)");
 		ret = 1;
 		goto out;
 	}
-	/* Happy Eyeballs: does IPv4 start while IPv6 is still pending? */
-	/* (Not confirmed: no load makes an answer 2 s late.) */
-	he = starts_v4(&p, PROBE_MAX_MS, false);
-	if (he < 0) {
-		ret = 1;
-		goto out;
-	}
-	if (he && strcmp(order, "inet6") == 0) {
-		lo = 0;
-		hi = PROBE_MAX_MS;
-		while (hi - lo > PROBE_PRECISION_MS) {
-			double mid = (lo + hi) / 2;
-			int r = starts_v4(&p, mid, true);
-
-			if (r < 0) {
-				ret = 1;
-				goto out;
-			}
-			if (r)
-				hi = mid;
-			else
-				lo = mid;
-		}
-		oh = overhead(&p);
-		cad = (lo + hi) / 2 + oh;
-	}
-
-	print_open_object(NULL);
-	print_string(PRINT_ANY, "command", "command %s\n", p.cmd[0]);
-	print_string(PRINT_ANY, "family_order", "family order %s\n", order);
-	print_bool(PRINT_ANY, "happy_eyeballs", "happy eyeballs %s\n", he);
-	if (isnan(cad))
-		print_null(PRINT_ANY, "cad_ms", "connection attempt delay -\n");
-	else
-		print_float(PRINT_ANY, "cad_ms", "connection attempt delay %.1f ms (+-1 ms)\n", 1, cad);
-	if (isnan(oh))
-		print_null(PRINT_JSON, "path_overhead_ms", NULL);
-	else
-		print_float(PRINT_ANY, "path_overhead_ms", "  (threshold + delay line's own %.1f ms)\n", 1, oh);
-	print_null(PRINT_JSON, "resolution_delay_ms", NULL);
-	print_null(PRINT_JSON, "interleaves", NULL);
-	print_null(PRINT_JSON, "reactions", NULL);
-	print_open_array("netns");	/* removed by now; for tests and logs */
-	print_string(PRINT_JSON, NULL, NULL, p.client);
-	print_string(PRINT_JSON, NULL, NULL, p.router);
-	print_string(PRINT_JSON, NULL, NULL, p.server);
-	print_close_array();
-	print_uint(PRINT_ANY, "trials", "trials %llu", p.trials);
-	print_float(PRINT_ANY, "wall_ms", " wall %.0f ms\n", 0, v6fix_now_ms() - t0);
-	print_close_object();
-	print_end();
+	tp = v6fix_now_ms();
+	if ((only & PART_CAD) && probe_cad(&p, &c))
+		goto fail;
+	c.ms_cad = v6fix_now_ms() - tp;
+	tp = v6fix_now_ms();
+	if ((only & PART_ORDER) && probe_order(&p, &c))
+		goto fail;
+	c.ms_order = v6fix_now_ms() - tp;
+	tp = v6fix_now_ms();
+	if ((only & PART_REACTIONS) && probe_reactions(&p, &c))
+		goto fail;
+	c.ms_react = v6fix_now_ms() - tp;
+	tp = v6fix_now_ms();
+	if ((only & PART_GAI) && probe_gai(&p, &c))
+		goto fail;
+	c.ms_gai = v6fix_now_ms() - tp;
+	/* Last: the name moves from the hosts file into DNS. */
+	tp = v6fix_now_ms();
+	if ((only & PART_RD) && probe_rd(&p, &c))
+		goto fail;
+	c.ms_rd = v6fix_now_ms() - tp;
+	if (p.progress)
+		fprintf(stderr, "\r\033[K");
+	print_card(&p, &c, v6fix_now_ms() - t0);
+	goto out;
+fail:
+	if (p.progress)
+		fprintf(stderr, "\r\033[K");
+	v6fix_err("clientprobe: stopped in %s", p.phase);
+	ret = 1;
 out:
 	env_stop(&p);
+	free((char *)c.softerr);
 	return ret;
 }

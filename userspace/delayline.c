@@ -36,13 +36,17 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: v6fix [-n NETNS] delayline [ --queue N ] [ --daemon ] [ --exit-with PID ] DELAY\n"
+		"Usage: v6fix [-n NETNS] delayline [ --queue N ] [ --daemon ] [ --exit-with PID ] [ --control ] DELAY\n"
 		"Hold every packet of NFQUEUE N (default 0) for DELAY (ms, or with a unit:\n"
 		"10ms, 0.5s), then accept it: a path delay where sch_netem is missing.\n"
 		"Steer packets to it with e.g.\n"
 		"  iptables -t raw -A PREROUTING -j NFQUEUE --queue-num N\n"
 		"  --daemon        detach once the queue is bound and print the pid\n"
 		"  --exit-with PID exit when process PID exits\n"
+		"  --control       read a new DELAY (ms) per line on stdin, answer \"ok\" on\n"
+		"                  stdout once it applies (packets already held keep theirs),\n"
+		"                  exit at end of input (clientprobe's bisection: one line\n"
+		"                  for all its trials)\n"
 		"Without the helper running, queued packets are dropped (no fail-open):\n"
 		"a path that should be delayed is never silently fast.\n");
 }
@@ -221,7 +225,31 @@ static void release_due(struct dl *d, double now)
 		v6fix_err("delayline: verdict: %s", strerror(errno));
 }
 
-static int run(struct dl *d, int watch)
+/*
+ * --control: a line on stdin is the delay of the packets that come next.
+ * The answer goes out once it applies, so the sender's next trial never
+ * meets the old delay. 0 at end of input (exit), -1 on a bad line.
+ */
+static int control(struct dl *d)
+{
+	char line[64];
+	double ms;
+
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	line[strcspn(line, "\n")] = '\0';
+	if (v6fix_parse_duration_ms(line, 1, &ms) || ms > 60000) {
+		printf("error: bad delay \"%s\"\n", line);
+		fflush(stdout);
+		return -1;
+	}
+	d->delay_ms = ms;
+	printf("ok\n");
+	fflush(stdout);
+	return 1;
+}
+
+static int run(struct dl *d, int watch, bool ctl)
 {
 	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);
 	int fd = mnl_socket_get_fd(d->nl);
@@ -238,9 +266,10 @@ static int run(struct dl *d, int watch)
 	 */
 	sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){ .sched_priority = 10 });
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = fd, .events = POLLIN },
 			{ .fd = watch, .events = POLLIN },
+			{ .fd = ctl ? STDIN_FILENO : -1, .events = POLLIN },
 		};
 		struct timespec ts, *tsp = NULL;
 		double now = v6fix_now_ms();
@@ -250,7 +279,7 @@ static int run(struct dl *d, int watch)
 			ts = v6fix_ms_timespec(d->due[d->head] - now);
 			tsp = &ts;
 		}
-		if (ppoll(pfd, watch >= 0 ? 2 : 1, tsp, NULL) < 0) {
+		if (ppoll(pfd, 3, tsp, NULL) < 0) {
 			if (errno == EINTR)
 				continue;
 			v6fix_err("delayline: poll: %s", strerror(errno));
@@ -258,6 +287,9 @@ static int run(struct dl *d, int watch)
 			break;
 		}
 		if (watch >= 0 && pfd[1].revents)
+			break;
+		/* stdin is a pipe or terminal: fgets() reads the one line there is */
+		if (ctl && pfd[2].revents && !control(d))
 			break;
 		if (!pfd[0].revents)
 			continue;
@@ -280,7 +312,7 @@ int do_delayline(int argc, char **argv)
 {
 	static struct dl d;
 	const char *delay_arg = NULL, *what = "";
-	bool daemon = false;
+	bool daemon = false, ctl = false;
 	pid_t exit_with = 0;
 	int watch = -1, err;
 	uint32_t q;
@@ -301,6 +333,8 @@ int do_delayline(int argc, char **argv)
 			d.queue = (uint16_t)q;
 		} else if (!strcmp(a, "--daemon")) {
 			daemon = true;
+		} else if (!strcmp(a, "--control")) {
+			ctl = true;
 		} else if (!strcmp(a, "--exit-with")) {
 			if (argc < 2)
 				v6fix_usage_error("--exit-with needs a pid");
@@ -334,9 +368,11 @@ int do_delayline(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (daemon && ctl)
+		v6fix_usage_error("delayline: --control reads stdin, --daemon detaches from it: not both");
 	if (daemon && v6fix_daemonize() < 0) {
 		v6fix_err("delayline: fork: %s", strerror(errno));
 		return 1;
 	}
-	return run(&d, watch);
+	return run(&d, watch, ctl);
 }

@@ -96,3 +96,37 @@ fault_client_no_v6() {
 	*) echo "fault_client_no_v6: disable or linklocal, not '$how'" >&2; return 2 ;;
 	esac
 }
+
+# dns_aaaa_steer QUEUE: at the router, the authoritative server's answers of
+# type AAAA for server.v6fix.test (its 19-byte QNAME puts QTYPE 31 bytes into
+# the UDP payload) get mark QUEUE (nft, before raw) and wait in NFQUEUE QUEUE
+# (iptables: the host kernel has xt NFQUEUE, not nft_queue); A answers pass.
+# A delay line on QUEUE makes them slow; without one they are dropped.
+dns_aaaa_steer() {
+	local q=$1
+	[ -n "$DNS_AUTH" ] || { echo "dns_aaaa_steer: dns_setup first" >&2; return 2; }
+	nsenter --net="/run/netns/$ROUTER" nft -f - <<-EOF || return 1
+		table inet v6fix_dns_slow {
+			chain pre {
+				type filter hook prerouting priority -400; policy accept;
+				iifname "eth-da" udp sport 53 @th,312,16 28 meta mark set $q
+			}
+		}
+	EOF
+	nsenter --net="/run/netns/$ROUTER" sh -c "
+		iptables -w -t raw -A PREROUTING -m mark --mark $q -j NFQUEUE --queue-num $q &&
+		ip6tables -w -t raw -A PREROUTING -m mark --mark $q -j NFQUEUE --queue-num $q"
+}
+
+# fault_dns_slow_aaaa [MS]: healthy servers, but every AAAA answer reaches
+# the client MS ms (default 300) after it left the authoritative server (a
+# delay line at the router, queue 8); A answers are not delayed. Not in
+# the matrix's catalog (FAULTS): v6fix clientprobe bisects over MS with its
+# own delay line, tests call it directly.
+fault_dns_slow_aaaa() {
+	local ms=${1:-300} me=$BASHPID
+	[[ $ms =~ ^[0-9]+$ ]] || { echo "fault_dns_slow_aaaa: bad delay '$ms'" >&2; return 2; }
+	dns_setup ok || return
+	"$V6FIX" -n "$ROUTER" delayline --daemon --exit-with "$me" --queue 8 "$ms" >/dev/null || return 1
+	dns_aaaa_steer 8
+}
