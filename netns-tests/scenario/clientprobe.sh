@@ -76,6 +76,8 @@ probe_setup() {
 		ip6tables -w -A INPUT -p tcp --dport $TOPO_PORT --syn" || return 1
 	nsenter --net="/run/netns/$ROUTER" \
 		ip6tables -w -t raw -A PREROUTING -i eth-s -p tcp -j NFQUEUE --queue-num 9 || return 1
+	# A client that asks DNS before the probe moves the name there fails at once.
+	printf 'nameserver 127.0.0.1\n' >"/etc/netns/$CLIENT/resolv.conf" || return 1
 	PROBE_CAP=$(mktemp /tmp/v6fix-probe-cap.XXXXXX) || return 1
 	defer rm -f "$PROBE_CAP" "$PROBE_CAP.err"
 }
@@ -86,6 +88,22 @@ __probe_count() {
 	line=$(nsenter --net="/run/netns/$SERVER" "$1" -w -nvxL INPUT -Z 2>/dev/null | awk '/tcp/ { print $1; exit }')
 	[ -n "$line" ] || return 1
 	echo "$line"
+}
+
+# __probe_listens 6|4: the server has a listener on port 80 of that family.
+__probe_listens() {
+	local out
+	out=$(nsenter --net="/run/netns/$SERVER" ss -Hltn "sport = :$TOPO_PORT")
+	if [ "$1" = 6 ]; then [[ $out == *"[::]:$TOPO_PORT"* || $out == *"*:$TOPO_PORT"* ]]
+	else [[ $out == *"0.0.0.0:$TOPO_PORT"* || $out == *"*:$TOPO_PORT"* ]]; fi
+}
+
+# __probe_server_stop: the server gone and its port free (its [::]:80 takes
+# IPv4 too: a new server could not bind until it is).
+__probe_server_stop() {
+	[ -z "$TOPO_SERVER_PID" ] || kill "$TOPO_SERVER_PID" 2>/dev/null
+	TOPO_SERVER_PID=
+	wait_for 5 eval '! __probe_listens 6 && ! __probe_listens 4'
 }
 
 probe_counts() {
@@ -101,7 +119,9 @@ probe_clear() {
 	done
 	nsenter --net="/run/netns/$ROUTER" nft delete table inet v6fix_probe 2>/dev/null
 	if [ -n "$PROBE_SERVER_CHANGED" ]; then
+		__probe_server_stop || { echo "err server: does not stop"; return; }
 		topo_serve || { echo "err server"; return; }
+		wait_for 5 __probe_listens 6 || { echo "err server: no IPv6 listener"; return; }
 		PROBE_SERVER_CHANGED=
 	fi
 	echo ok
@@ -110,7 +130,10 @@ probe_clear() {
 probe_fault() {
 	# Every fault of the connect phase: the server's own (no_v6_listener)
 	# restarts it, which clear undoes.
-	[ "$1" != no_v6_listener ] || PROBE_SERVER_CHANGED=1
+	if [ "$1" = no_v6_listener ]; then
+		PROBE_SERVER_CHANGED=1
+		__probe_server_stop || { echo "err server: does not stop"; return; }
+	fi
 	fault_apply "$@" >/dev/null 2>&1 || { echo "err fault $*"; return; }
 	echo ok
 }
@@ -133,18 +156,23 @@ probe_capture() {
 	start)
 		: >"$PROBE_CAP.err"
 		nsenter --net="/run/netns/$ROUTER" tcpdump -i eth-c -Q in -nn -tt -l \
-			--immediate-mode "tcp dst port $TOPO_PORT" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
+			--immediate-mode "tcp dst port $TOPO_PORT or tcp dst port 9" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
 		PROBE_CAP_PID=$!
 		wait_for 5 grep -q "listening on" "$PROBE_CAP.err" || { echo "err tcpdump"; return; }
 		echo ok
 		;;
 	stop)
 		[ -n "$PROBE_CAP_PID" ] || { echo "err no capture"; return; }
+		# A marker SYN from the client to the router's port 9 (refused):
+		# once tcpdump printed it, it printed every SYN before it (on
+		# SIGINT it drops what it has not read yet).
+		nsenter --net="/run/netns/$CLIENT" bash -c "exec 5<>/dev/tcp/$TOPO_RTR4_C/9" 2>/dev/null
+		wait_for 5 grep -q "\.9: Flags \[S\]" "$PROBE_CAP" || { echo "err capture: no marker"; return; }
 		kill -INT "$PROBE_CAP_PID" 2>/dev/null
 		wait "$PROBE_CAP_PID" 2>/dev/null
 		PROBE_CAP_PID=
 		# "T IP6 SRC.PORT > DST.PORT: Flags [S], ...": a SYN without ACK
-		awk '$4 == ">" && $7 == "[S]," {
+		awk '$4 == ">" && $7 == "[S]," && $5 ~ /\.'"$TOPO_PORT"':$/ {
 			n = split($3, s, "."); d = $5; sub(/\.[0-9]+:$/, "", d)
 			print "syn", $1, ($2 == "IP6" ? 6 : 4), s[n], d }' "$PROBE_CAP"
 		echo ok
