@@ -27,7 +27,8 @@
 #                       with a TCP RST (each attempt fails at once: the
 #                       order of attempts shows in the capture)
 #   capture start|stop  tcpdump at the router's client side; stop prints a
-#                       line "syn TIME_S FAMILY SPORT DADDR" per SYN
+#                       line "syn TIME_S FAMILY SPORT DADDR" per SYN and
+#                       "synack TIME_S FAMILY DPORT" per SYN-ACK to it
 #   pathdelay MS|off    the client's packets wait MS ms at the router (queue
 #                       7, a delay line of this shell's): an ICMP error then
 #                       comes back after connect() returned, as on any real
@@ -155,8 +156,8 @@ probe_capture() {
 	case "$1" in
 	start)
 		: >"$PROBE_CAP.err"
-		nsenter --net="/run/netns/$ROUTER" tcpdump -i eth-c -Q in -nn -tt -l \
-			--immediate-mode "tcp dst port $TOPO_PORT or tcp dst port 9" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
+		nsenter --net="/run/netns/$ROUTER" tcpdump -i eth-c -nn -tt -l \
+			--immediate-mode "tcp port $TOPO_PORT or tcp dst port 9" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
 		PROBE_CAP_PID=$!
 		wait_for 5 grep -q "listening on" "$PROBE_CAP.err" || { echo "err tcpdump"; return; }
 		echo ok
@@ -172,9 +173,14 @@ probe_capture() {
 		wait "$PROBE_CAP_PID" 2>/dev/null
 		PROBE_CAP_PID=
 		# "T IP6 SRC.PORT > DST.PORT: Flags [S], ...": a SYN without ACK
+		# from the client; [S.] a SYN-ACK on its way to it (the delay
+		# line's own latency: it left the router X + that after the SYN)
 		awk '$4 == ">" && $7 == "[S]," && $5 ~ /\.'"$TOPO_PORT"':$/ {
 			n = split($3, s, "."); d = $5; sub(/\.[0-9]+:$/, "", d)
-			print "syn", $1, ($2 == "IP6" ? 6 : 4), s[n], d }' "$PROBE_CAP"
+			print "syn", $1, ($2 == "IP6" ? 6 : 4), s[n], d }
+		$4 == ">" && $7 == "[S.]," && $3 ~ /\.'"$TOPO_PORT"'$/ {
+			n = split($5, s, "."); sub(/:$/, "", s[n])
+			print "synack", $1, ($2 == "IP6" ? 6 : 4), s[n] }' "$PROBE_CAP"
 		echo ok
 		;;
 	*) echo "err capture start|stop" ;;
