@@ -28,7 +28,8 @@
 #                       order of attempts shows in the capture)
 #   capture start|stop  tcpdump at the router's client side; stop prints a
 #                       line "syn TIME_S FAMILY SPORT DADDR" per SYN and
-#                       "synack TIME_S FAMILY DPORT" per SYN-ACK to it
+#                       "synack TIME_S FAMILY DPORT" per SYN-ACK to it,
+#                       "dnsa TIME_S" per DNS answer with an A record
 #   pathdelay MS|off    the client's packets wait MS ms at the router (queue
 #                       7, a delay line of this shell's): an ICMP error then
 #                       comes back after connect() returned, as on any real
@@ -157,7 +158,7 @@ probe_capture() {
 	start)
 		: >"$PROBE_CAP.err"
 		nsenter --net="/run/netns/$ROUTER" tcpdump -i eth-c -nn -tt -l \
-			--immediate-mode "tcp port $TOPO_PORT or tcp dst port 9" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
+			--immediate-mode "tcp port $TOPO_PORT or tcp dst port 9 or udp src port 53" >"$PROBE_CAP" 2>"$PROBE_CAP.err" </dev/null &
 		PROBE_CAP_PID=$!
 		wait_for 5 grep -q "listening on" "$PROBE_CAP.err" || { echo "err tcpdump"; return; }
 		echo ok
@@ -180,7 +181,8 @@ probe_capture() {
 			print "syn", $1, ($2 == "IP6" ? 6 : 4), s[n], d }
 		$4 == ">" && $7 == "[S.]," && $3 ~ /\.'"$TOPO_PORT"'$/ {
 			n = split($5, s, "."); sub(/:$/, "", s[n])
-			print "synack", $1, ($2 == "IP6" ? 6 : 4), s[n] }' "$PROBE_CAP"
+			print "synack", $1, ($2 == "IP6" ? 6 : 4), s[n] }
+		$4 == ">" && $3 ~ /\.53$/ && / A [0-9]/ { print "dnsa", $1 }' "$PROBE_CAP"
 		echo ok
 		;;
 	*) echo "err capture start|stop" ;;
