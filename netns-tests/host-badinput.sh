@@ -171,6 +171,14 @@ clientprobe --timeout x -- true
 clientprobe true
 clientprobe --bogus -- true
 clientprobe --
+clientprobe --only bogus -- true
+clientprobe --only , -- true
+clientprobe --only
+clientprobe --sweep 0:400 -- true
+clientprobe --sweep 0:4000:5 -- true
+clientprobe --sweep 0:400:0 -- true
+clientprobe --sweep 400:0:5 -- true
+clientprobe --sweep
 connect --addrconfig localhost
 predict fault dns_rcode_aaaa code 3
 predict fault dns_bogus_aaaa

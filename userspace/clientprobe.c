@@ -91,7 +91,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-j] clientprobe [ --runs N ] [ --timeout S ] [ --only PARTS ]\n"
-		"                             -- COMMAND [ ARGS... ]\n"
+		"                             [ --sweep FROM:TO:STEP ] -- COMMAND [ ARGS... ]\n"
 		"Run COMMAND (an unmodified client) in namespaces built here (the scenario\n"
 		"library's client - router - server topology, its faults and DNS servers)\n"
 		"against a dual-stack server, and find by experiment:\n"
@@ -115,7 +115,11 @@ static void usage(FILE *f)
 		"  --runs N      trials per delay near the boundary, majority decides\n"
 		"                (1-15, default 3; farther away one, a \"yes\" confirmed)\n"
 		"  --timeout S   kill a trial's COMMAND after S seconds (default 5)\n"
-		"  --only PARTS  comma-separated: cad, rd, order, reactions, gai (default all)\n"
+		"  --only PARTS  comma-separated parts (default all)\n"
+		"PARTS := { cad | rd | order | reactions | gai }\n"
+		"  --sweep FROM:TO:STEP  instead of the card, one run per IPv6 delay (ms)\n"
+		"                the way a sweep finds the CAD (0:400:5 is 81 runs), for\n"
+		"                comparison with the bisection\n"
 		"Progress goes to stderr when it is a terminal. Needs the source tree's\n"
 		"netns-tests/scenario (found next to the binary, or V6FIX_SCENARIO=DIR) and\n"
 		"tcpdump. Exit status 0 when the card is complete, 1 otherwise.\n");
@@ -990,6 +994,52 @@ static int probe_gai(struct probe *p, struct card *c)
 	return 0;
 }
 
+/*
+ * The Lazy Eye Inspection testbed's way, for comparison (scripts/
+ * bench-clientprobe): one run of the client per IPv6 delay from @from to
+ * @to in steps of @step; the CAD is the first delay at which it started
+ * IPv4. The same trials as the bisection's, so the costs compare.
+ */
+static int probe_sweep(struct probe *p, double from, double to, double step, double t0)
+{
+	double first = NAN;
+	unsigned int n = 0;
+
+	p->phase = "sweep";
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "command", "command %s\n", p->cmd[0]);
+	print_open_array("sweep");
+	for (double x = from; x <= to + 1e-9; x += step) {
+		struct trial t;
+
+		progress(p, "IPv6 answers %.0f ms late", x);
+		if (trial(p, x, 0, &t))
+			return 1;
+		if (t.syn4 > 0 && isnan(first))
+			first = x;
+		print_open_object(NULL);
+		print_float(PRINT_ANY, "x_ms", "  %6.1f ms", 1, x);
+		print_bool(PRINT_ANY, "ipv4", " IPv4 started: %s\n", t.syn4 > 0);
+		print_close_object();
+		n++;
+	}
+	print_close_array();
+	if (p->progress)
+		fprintf(stderr, "\r\033[K");
+	if (isnan(first))
+		print_null(PRINT_ANY, "cad_ms", "connection attempt delay - (not within the sweep)\n");
+	else
+		print_float(PRINT_ANY, "cad_ms", "connection attempt delay between %.1f ms", 1,
+			    first - step);
+	if (!isnan(first))
+		print_float(PRINT_ANY, "cad_upper_ms", " and %.1f ms\n", 1, first);
+	print_uint(PRINT_ANY, "trials", "trials %llu", n);
+	print_float(PRINT_ANY, "wall_ms", " wall %.0f ms\n", 0, v6fix_now_ms() - t0);
+	print_close_object();
+	print_end();
+	return 0;
+}
+
 static void print_card(struct probe *p, struct card *c, double wall)
 {
 	print_open_object(NULL);
@@ -1108,7 +1158,9 @@ int do_clientprobe(int argc, char **argv)
 			   .dl6 = { .in = -1 }, .dlaaaa = { .in = -1 } };
 	struct card c = { .he = -1, .cad = NAN, .cad_obs = NAN, .oh = NAN, .rd = NAN, .rd_obs = NAN, .async = -1, .inter = -1 };
 	unsigned int only = PART_ALL;
-	double t0 = v6fix_now_ms(), tp;
+	double t0 = v6fix_now_ms(), tp, sw_from = 0, sw_to = 0, sw_step = 0;
+	bool sweep = false;
+	char sw_junk;
 	struct trial t0r;
 	char self[PATH_MAX];
 	int ret = 0;
@@ -1135,6 +1187,16 @@ int do_clientprobe(int argc, char **argv)
 			if (v6fix_parse_duration_ms(argv[0], 1000, &p.timeout_ms) ||
 			    p.timeout_ms < 100 || p.timeout_ms > 600e3)
 				v6fix_invarg("--timeout (0.1-600 s)", argv[0]);
+		} else if (!strcmp(argv[0], "--sweep")) {
+			if (argc < 2)
+				v6fix_usage_error("--sweep needs FROM:TO:STEP (ms)");
+			argc--, argv++;
+			if (sscanf(argv[0], "%lf:%lf:%lf%c", &sw_from, &sw_to, &sw_step, &sw_junk) != 3 ||
+			    !(sw_from >= 0) || !(sw_to >= sw_from) || !(sw_to <= PROBE_MAX_MS) ||
+			    !(sw_step >= 1) || (sw_to - sw_from) / sw_step > 400)
+				v6fix_invarg("--sweep (FROM:TO:STEP in ms, 0-2000, step >= 1, 400 points at most)",
+					     argv[0]);
+			sweep = true;
 		} else if (!strcmp(argv[0], "--only")) {
 			if (argc < 2)
 				v6fix_usage_error("--only needs parts: cad, rd, order, reactions, gai");
@@ -1190,6 +1252,10 @@ int do_clientprobe(int argc, char **argv)
 	if (!c.order) {
 		v6fix_err("clientprobe: the client sent no SYN at all (does COMMAND use {host} {port}?)");
 		ret = 1;
+		goto out;
+	}
+	if (sweep) {
+		ret = probe_sweep(&p, sw_from, sw_to, sw_step, t0);
 		goto out;
 	}
 	tp = v6fix_now_ms();
