@@ -91,7 +91,9 @@ expect 'predict ""' "-4 -6 aaaa-delay aaaa-only-with-global addrconfig algo bsd-
 expect 'serve ""' "--daemon --design --exit-with --inetd --log --v6only -4 -6"
 expect 'serve --design ""' "inetd mapped processes sockets"
 expect 'serve --v6only ""' "0 1 default"
-expect 'delayline ""' "--daemon --exit-with --queue"
+expect 'delayline ""' "--control --daemon --exit-with --queue"
+expect 'clientprobe ""' "--only --runs --sweep --timeout"
+expect 'clientprobe --only ""' "cad gai order rd reactions"
 expect 'version ""' ""
 
 # Faults: the catalog's names, from the scenario library itself.
