@@ -38,16 +38,14 @@
 
 #include "attempt.h"
 #include "print.h"
+#include "probe.h"
 #include "util.h"
 #include "v6fix.h"
 
 #define PROBE_MAX_MS 2000.0	/* RFC 8305's largest Connection Attempt Delay */
 #define PROBE_RD_MAX_MS 2000.0	/* above kame's 1 s, below glibc's 5 s timeout */
-#define PROBE_PRECISION_MS 2.0
-#define PROBE_NEAR_MS 32.0	/* brackets this narrow: repeated trials */
 #define PROBE_HOST "server.v6fix.test"
 #define PROBE_HOST_MULTI "multi.v6fix.test"
-#define PROBE_MAX_SYN 64
 #define PROBE_PATH_MS 10	/* client to router, in the reactions */
 
 enum {
@@ -133,21 +131,11 @@ struct line {
 	double ms;
 };
 
-struct syn {
-	double t_ms;		/* capture time, ms since the epoch */
-	int family;		/* 4 or 6 */
-	unsigned int sport;
-	char dst[48];
-};
-
 struct trial {
 	long syn6, syn4;	/* at the server */
 	int status;		/* COMMAND's exit status, -1 signal, -2 timeout */
 	double start_ms, end_ms; /* CLOCK_REALTIME, as the capture's */
-	size_t nsyn;
-	struct syn syn[PROBE_MAX_SYN];	/* at the router, with a capture */
-	double synack6_ms;	/* the first IPv6 SYN-ACK leaving the router, or NAN */
-	double dnsa_ms;		/* the first DNS answer with an A record, or NAN */
+	struct probe_trace cap;	/* at the router, with a capture */
 };
 
 struct probe {
@@ -446,36 +434,6 @@ static int line_set(struct line *l, double ms)
 	return 0;
 }
 
-/* "syn TIME_S FAMILY SPORT DADDR" lines of a stopped capture. */
-static void parse_syns(const char *text, struct trial *t)
-{
-	const char *s = text;
-
-	t->nsyn = 0;
-	t->synack6_ms = NAN;
-	t->dnsa_ms = NAN;
-	while (s && *s && t->nsyn < PROBE_MAX_SYN) {
-		struct syn *y = &t->syn[t->nsyn];
-		unsigned int port;
-		double ts;
-		int fam;
-
-		if (sscanf(s, "dnsa %lf", &ts) == 1) {
-			if (isnan(t->dnsa_ms))
-				t->dnsa_ms = ts * 1e3;
-		} else if (sscanf(s, "synack %lf %d %u", &ts, &fam, &port) == 3) {
-			if (fam == 6 && isnan(t->synack6_ms))
-				t->synack6_ms = ts * 1e3;
-		} else if (sscanf(s, "syn %lf %d %u %47s", &ts, &y->family, &y->sport, y->dst) == 4) {
-			y->t_ms = ts * 1e3;
-			t->nsyn++;
-		}
-		s = strchr(s, '\n');
-		if (s)
-			s++;
-	}
-}
-
 /*
  * One run of the client against @host with IPv6 answers delayed @x6_ms and
  * AAAA answers @aaaa_ms (0: not at all), with a capture of its SYNs if
@@ -530,7 +488,7 @@ static int trial_run(struct probe *p, const char *host, double x6_ms, double aaa
 	if (cap) {
 		if (env_cmd(p, ans, sizeof(ans), capture, sizeof(capture), "capture stop"))
 			ret = -1;
-		parse_syns(capture, t);
+		probe_parse(capture, &t->cap);
 	}
 	if (env_cmd(p, ans, sizeof(ans), NULL, 0, "counts") ||
 	    sscanf(ans, "ok %ld %ld", &t->syn6, &t->syn4) != 2)
@@ -564,9 +522,9 @@ static double overhead(struct probe *p)
 	p->cmd = cmd;
 	p->ncmd = 7;
 	for (int i = 0; i < 3; i++) {
-		if (!trial_run(p, PROBE_HOST, 100, 0, true, &t, NULL, 0) && t.nsyn &&
-		    !isnan(t.synack6_ms)) {
-			double v = t.synack6_ms - t.syn[0].t_ms - 100;
+		if (!trial_run(p, PROBE_HOST, 100, 0, true, &t, NULL, 0) &&
+		    !isnan(t.cap.synack6_ms) && !isnan(probe_first_syn(&t.cap, 6))) {
+			double v = t.cap.synack6_ms - probe_first_syn(&t.cap, 6) - 100;
 
 			if (isnan(ms) || v < ms)
 				ms = v;
@@ -578,91 +536,32 @@ static double overhead(struct probe *p)
 	return isfinite(ms) && ms >= 0 && ms < 100 ? ms : 0;
 }
 
-/*
- * With IPv6 answers (@rd false) or AAAA answers (@rd) delayed @x_ms, did
- * the client start IPv4? Far from the boundary one trial decides, a "yes"
- * confirmed best of three (on a loaded machine the delay line can hand an
- * answer over late: a false yes would pull the bisection down; a false no
- * needs the client's own timer to fire late, which is its real behaviour
- * there). Near it (@near) the majority of p->runs trials, stopped as soon
- * as it is decided: the answer of a trial there flips with scheduling
- * noise, and the majority is the delay the client shows most of the time.
- */
-static int starts_v4(struct probe *p, double x_ms, bool rd, bool confirm, bool near)
+/* One trial for the bisection: IPv6 (or, with rd, AAAA) answers @x ms late. */
+struct oracle {
+	struct probe *p;
+	bool rd;
+};
+
+static int oracle_trial(void *ctx, double x)
 {
-	unsigned int yes = 0, no = 0, n = near ? p->runs : 1;
+	struct oracle *o = ctx;
+	struct trial t;
 
-	for (;;) {
-		struct trial t;
-
-		if (trial(p, rd ? 0 : x_ms, rd ? x_ms : 0, &t))
-			return -1;
-		if (t.syn4 > 0)
-			yes++;
-		else
-			no++;
-		if (confirm && !near && yes == 1 && n == 1)
-			n = 3;
-		if (2 * yes > n)
-			return 1;
-		if (2 * no >= n)	/* a tie is a no */
-			return 0;
-	}
+	if (trial(o->p, o->rd ? 0 : x, o->rd ? x : 0, &t))
+		return -1;
+	return t.syn4 > 0;
 }
 
-/*
- * Bisection over [0, @max_ms] to a 2 ms bracket; its ends in @lo, @hi.
- * Then the bracket is checked from both sides, PROBE_NEAR_MS / 2 away, by
- * the majority: a far step that one late timer answered wrong (under
- * load a process can wait tens of ms for a CPU) shows there, and the
- * bisection runs again on the side it should have taken (twice at most).
- */
+static void oracle_progress(void *ctx, double lo, double hi)
+{
+	progress(((struct oracle *)ctx)->p, "bracket %.1f-%.1f ms", lo, hi);
+}
+
 static int bisect(struct probe *p, double max_ms, bool rd, double *lo, double *hi)
 {
-	const double off = PROBE_NEAR_MS / 2;
+	struct oracle o = { p, rd };
 
-	*lo = 0;
-	*hi = max_ms;
-	for (int round = 0;; round++) {
-		int r;
-
-		while (*hi - *lo > PROBE_PRECISION_MS) {
-			double mid = (*lo + *hi) / 2;
-
-			progress(p, "bracket %.1f-%.1f ms", *lo, *hi);
-			r = starts_v4(p, mid, rd, true, *hi - *lo <= PROBE_NEAR_MS);
-			if (r < 0)
-				return -1;
-			if (r)
-				*hi = mid;
-			else
-				*lo = mid;
-		}
-		if (round == 2)
-			return 0;
-		progress(p, "checking %.1f-%.1f ms", *lo, *hi);
-		if (*lo >= off) {
-			r = starts_v4(p, *lo - off, rd, false, true);
-			if (r < 0)
-				return -1;
-			if (r) {	/* it is lower */
-				*hi = *lo;
-				*lo = 0;
-				continue;
-			}
-		}
-		if (*hi + off <= max_ms) {
-			r = starts_v4(p, *hi + off, rd, false, true);
-			if (r < 0)
-				return -1;
-			if (!r) {	/* it is higher */
-				*lo = *hi;
-				*hi = max_ms;
-				continue;
-			}
-		}
-		return 0;
-	}
+	return probe_bisect(oracle_trial, &o, max_ms, p->runs, lo, hi, oracle_progress);
 }
 
 static const char *family_name(int f)
@@ -676,86 +575,16 @@ static const char *order_of(const struct trial *t)
 	       t->syn4 > 0 ? "both" : NULL;
 }
 
-/* The attempts of a capture: its first SYN per source port. */
-static size_t attempts_of(const struct trial *t, const struct syn **a, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < t->nsyn && n < max; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < n; j++)
-			seen |= a[j]->sport == t->syn[i].sport && a[j]->family == t->syn[i].family;
-		if (!seen)
-			a[n++] = &t->syn[i];
-	}
-	return n;
-}
-
-/*
- * Do the attempts alternate families? Grouped (all of one family, then
- * the other) is no; -1 when fewer than two of each family were tried.
- */
-static int interleaves(const struct syn *const *a, size_t n)
-{
-	size_t n6 = 0, n4 = 0, changes = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		n6 += a[i]->family == 6;
-		n4 += a[i]->family == 4;
-		changes += i > 0 && a[i]->family != a[i - 1]->family;
-	}
-	if (n6 < 2 || n4 < 2)
-		return -1;
-	return changes > 1;
-}
-
 struct reaction {
-	const char *outcome;
-	double after_ms;	/* first IPv4 SYN (or exit) after the first IPv6 SYN */
-	unsigned int v6_connects, v6_syns;
-	int status;
+	struct probe_reaction r;
+	int status;		/* the client's exit status, -2 timed out */
 	bool connected;		/* the server saw the client's IPv4 SYN */
 };
 
-/* What the capture of one faulty trial says the client did. */
-static void react(const struct trial *t, struct reaction *r)
+static void print_reaction(const char *fault, const char *kind, const struct reaction *rc)
 {
-	const struct syn *a[PROBE_MAX_SYN];
-	size_t n = attempts_of(t, a, PROBE_MAX_SYN);
-	double t6 = NAN, t4 = NAN;
+	const struct probe_reaction *r = &rc->r;
 
-	memset(r, 0, sizeof(*r));
-	r->status = t->status;
-	for (size_t i = 0; i < t->nsyn; i++) {
-		if (t->syn[i].family == 6) {
-			r->v6_syns++;
-			if (isnan(t6))
-				t6 = t->syn[i].t_ms;
-		} else if (isnan(t4)) {
-			t4 = t->syn[i].t_ms;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		r->v6_connects += a[i]->family == 6;
-	r->connected = t->syn4 > 0;
-	if (isnan(t6)) {
-		r->outcome = isnan(t4) ? "no_attempt" : "ipv4_only";
-		r->after_ms = NAN;
-	} else if (!isnan(t4)) {
-		r->outcome = "fell_back_ipv4";
-		r->after_ms = t4 - t6;
-	} else if (t->status == -2) {
-		r->outcome = r->v6_connects > 1 ? "retrying_ipv6" : "still_waiting";
-		r->after_ms = t->end_ms - t6;
-	} else {
-		r->outcome = r->v6_connects > 1 ? "retried_then_gave_up" : "gave_up";
-		r->after_ms = t->end_ms - t6;
-	}
-}
-
-static void print_reaction(const char *fault, const char *kind, const struct reaction *r)
-{
 	print_open_object(NULL);
 	print_string(PRINT_ANY, "fault", "  %-20s", fault);
 	print_string(PRINT_ANY, "kind", " %-6s", kind);
@@ -766,12 +595,12 @@ static void print_reaction(const char *fault, const char *kind, const struct rea
 		print_float(PRINT_ANY, "after_ms", " after %.0f ms", 0, r->after_ms);
 	print_uint(PRINT_ANY, "ipv6_connects", " (IPv6: %llu connect", r->v6_connects);
 	print_uint(PRINT_ANY, "ipv6_syns", ", %llu SYN)", r->v6_syns);
-	print_bool(PRINT_ANY, "connected_ipv4", r->connected ? " connected over IPv4" : "",
-		   r->connected);
-	if (r->status == -2)
+	print_bool(PRINT_ANY, "connected_ipv4", rc->connected ? " connected over IPv4" : "",
+		   rc->connected);
+	if (rc->status == -2)
 		print_null(PRINT_ANY, "exit_status", " timed out\n");
 	else
-		print_int(PRINT_ANY, "exit_status", " exit %lld\n", r->status);
+		print_int(PRINT_ANY, "exit_status", " exit %lld\n", rc->status);
 	print_close_object();
 }
 
@@ -813,15 +642,6 @@ struct card {
 	double ms_cad, ms_rd, ms_order, ms_react, ms_gai;
 };
 
-/* The first SYN of @family in a capture, or NAN. */
-static double first_syn(const struct trial *t, int family)
-{
-	for (size_t i = 0; i < t->nsyn; i++)
-		if (t->syn[i].family == family)
-			return t->syn[i].t_ms;
-	return NAN;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -851,8 +671,8 @@ static int probe_cad(struct probe *p, struct card *c)
 			c->he = t.syn4 > 0;
 		if (!c->he)
 			return 0;
-		if (!isnan(first_syn(&t, 6)) && !isnan(first_syn(&t, 4)))
-			obs[n++] = first_syn(&t, 4) - first_syn(&t, 6);
+		if (!isnan(probe_first_syn(&t.cap, 6)) && !isnan(probe_first_syn(&t.cap, 4)))
+			obs[n++] = probe_first_syn(&t.cap, 4) - probe_first_syn(&t.cap, 6);
 	}
 	if (n) {
 		qsort(obs, n, sizeof(obs[0]), cmp_double);
@@ -915,8 +735,8 @@ static int probe_rd(struct probe *p, struct card *c)
 			c->async = t.syn4 > 0;
 		if (!c->async)
 			return 0;
-		if (!isnan(t.dnsa_ms) && !isnan(first_syn(&t, 4)))
-			obs[n++] = first_syn(&t, 4) - t.dnsa_ms;
+		if (!isnan(t.cap.dnsa_ms) && !isnan(probe_first_syn(&t.cap, 4)))
+			obs[n++] = probe_first_syn(&t.cap, 4) - t.cap.dnsa_ms;
 	}
 	if (n) {
 		qsort(obs, n, sizeof(obs[0]), cmp_double);
@@ -952,7 +772,9 @@ static int probe_reactions(struct probe *p, struct card *c)
 		}
 		if (trial_run(p, PROBE_HOST, 0, 0, true, &t, NULL, 0))
 			return -1;
-		react(&t, &c->react[i]);
+		probe_react(&t.cap, t.status == -2, t.end_ms, &c->react[i].r);
+		c->react[i].status = t.status;
+		c->react[i].connected = t.syn4 > 0;
 		if (env_cmd(p, ans, sizeof(ans), NULL, 0, "clear")) {
 			v6fix_err("clientprobe: undoing %s: %s", reaction_faults[i].fault, ans);
 			return -1;
@@ -964,7 +786,7 @@ static int probe_reactions(struct probe *p, struct card *c)
 
 static int probe_order(struct probe *p, struct card *c)
 {
-	const struct syn *a[PROBE_MAX_SYN];
+	const struct probe_syn *a[PROBE_MAX_SYN];
 	char ans[128];
 
 	p->phase = "interleaving";
@@ -976,7 +798,7 @@ static int probe_order(struct probe *p, struct card *c)
 	    env_cmd(p, ans, sizeof(ans), NULL, 0, "clear"))
 		return -1;
 	c->multi_done = true;
-	c->inter = interleaves(a, attempts_of(&c->multi, a, PROBE_MAX_SYN));
+	c->inter = probe_interleaves(a, probe_attempts(&c->multi.cap, a, PROBE_MAX_SYN));
 	return 0;
 }
 
@@ -1093,8 +915,8 @@ static void print_card(struct probe *p, struct card *c, double wall)
 		print_bool(PRINT_ANY, "interleaves", "interleaves %s", c->inter);
 	print_open_array("attempts");
 	if (c->multi_done) {
-		const struct syn *a[PROBE_MAX_SYN];
-		size_t n = attempts_of(&c->multi, a, PROBE_MAX_SYN);
+		const struct probe_syn *a[PROBE_MAX_SYN];
+		size_t n = probe_attempts(&c->multi.cap, a, PROBE_MAX_SYN);
 
 		print_text(" (%s, all refused:", PROBE_HOST_MULTI);
 		for (size_t i = 0; i < n; i++) {
