@@ -27,7 +27,7 @@ static const struct {
 	{ "policy", do_policy, "getaddrinfo's destination address policy (gai.conf, RFC 6724)" },
 	{ "connect", do_connect, "reach HOST PORT like a dual-stack client (seq, Happy Eyeballs)" },
 	{ "predict", do_predict, "what the timing model predicts for a fault, policy and client" },
-	{ "clientprobe", do_clientprobe, "characterise any client by experiment (its CAD...)" },
+	{ "clientprobe", do_clientprobe, "characterise any client by experiment (CAD, resolution delay, reactions...)" },
 	{ "serve", do_serve, "the test server: a dual-stack listener, the v6pc guide's four designs" },
 	{ "delayline", do_delayline, "delay packets of an NFQUEUE (path delay without netem)" },
 	{ "dns", do_dns, "survey a DNS server's answers to AAAA queries (RFC 4074)" },
