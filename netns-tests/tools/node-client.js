@@ -23,7 +23,8 @@
 //
 // One JSON line per run, in the shape of `v6fix connect -j` without the
 // attempts: the family and address that won, total_ms from the call to
-// 'connect' (or to the error, winner null), and Node's version (the model's
+// 'connect' (or to the error, winner null; the lookup is in it, a warm
+// one), and Node's version (the model's
 // default depends on it). TIMEOUT (s) bounds a run.
 'use strict';
 const net = require('net');
@@ -67,6 +68,10 @@ function one() {
 
 (async () => {
 	let status = 0;
+	// One lookup first, untimed: a process's first one starts libuv's
+	// thread pool and loads glibc's NSS modules (100-500 ms under load),
+	// a cost of starting Node, not of connecting.
+	await require('dns').promises.lookup(host, { all: true }).catch(() => {});
 	for (let i = 0; i < +runs; i++) {
 		const r = await one();
 		if (!r.winner)
