@@ -55,6 +55,16 @@ build/netns-tests/%: netns-tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# The matrix's Go client (net.Dial), with Debian's golang-go when it is
+# there (scripts/install-deps installs it); its build cache stays in build/.
+GO ?= $(shell command -v go 2>/dev/null)
+ifneq ($(GO),)
+tools: build/netns-tests/go-dial
+endif
+build/netns-tests/go-dial: netns-tests/tools/go-dial.go
+	@mkdir -p $(dir $@)
+	GOCACHE=$(CURDIR)/build/go-cache GO111MODULE=off GOFLAGS= $(GO) build -trimpath -o $@ $<
+
 help:
 	@echo 'make              build build/bin/v6fix and build/<KVER>/v6fix.ko for $(KVERS)'
 	@echo 'make check        install what is missing, build, run every test'

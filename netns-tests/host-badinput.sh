@@ -194,7 +194,15 @@ predict fault dns_v6_transport code drop
 connect --transfer
 connect --transfer -1 localhost 80
 connect --transfer 1x localhost 80
-connect --transfer 10 --resolve kame localhost 80
+connect --transfer 10 --resolve kame -6 localhost 80
+predict fault healthy client lynx
+predict fault healthy tries 2
+predict fault healthy client wget tries 0
+predict fault healthy client wget tries 1001
+predict fault dns_ok client wget
+predict fault healthy client node-defaults client-version x
+predict fault healthy client node-defaults client-version 0
+predict fault healthy client go resolve rfc8305
 connect --transfer 4294967296 localhost 80
 fwcheck
 fwcheck ""

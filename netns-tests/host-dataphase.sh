@@ -95,6 +95,16 @@ ans=$(ip netns exec "$CLIENT" curl -s -D - "http://$TOPO_HOST:$TOPO_PORT/index.h
 [[ $ans == "HTTP/1.0 200 OK"* && $ans == *"design builtin socket inet6 family inet"* ]]
 check_err $? "GET /index.html: $ans"
 log_test "serve: a request that is not GET /BYTES gets the server's HTTP/1.0 200"
+
+# A request that comes 300 ms after the connection (the server wakes every
+# 50 ms meanwhile, and for other connections) is still GET /BYTES: a wake
+# without data adds nothing to it.
+# shellcheck disable=SC2016 # expanded by the inner bash
+got=$(ip netns exec "$CLIENT" bash -c 'exec 3<>/dev/tcp/$0/$1; sleep 0.3
+	printf "GET /1000 HTTP/1.0\r\n\r\n" >&3; cat <&3 | wc -c' "$TOPO_SRV6" "$TOPO_PORT")
+[ "$got" -gt 1000 ] && [ "$got" -lt 1200 ]
+check_err $? "a late GET /1000 got $got bytes (the server's own answer is ~170)"
+log_test "serve: a request line that comes late is read as it was sent"
 topo_teardown
 
 wait

@@ -176,6 +176,15 @@ test_slow_aaaa() {
 	expect ".attempts[1].start_ms + .resolve_ms >= $SLOW - 5 and
 		.attempts[1].start_ms + .resolve_ms < $SLOW + 250" "when the AAAA came"
 	log_test "slow AAAA, IPv4 blackholed, rfc8305: the late IPv6 address joins the race and wins"
+	# The race's loop hands its winner to --transfer, the late one too.
+	cj --resolve rfc8305 --algo he --timeout 3 --transfer 100000
+	expect '.winner.family == "inet6" and .transfer.complete and .transfer.body_bytes == 100000 and
+		.transfer.first_byte_ms > .total_ms and .transfer.last_byte_ms >= .transfer.first_byte_ms' \
+		"the late winner's download"
+	cj --resolve kame --transfer 1000
+	expect '.winner.family == "inet6" and .transfer.complete and .transfer.body_bytes == 1000' \
+		"kame's download"
+	log_test "--resolve rfc8305|kame --transfer: the download runs on the race's winner (the late IPv6 one)"
 	ip netns exec "$ROUTER" iptables -D FORWARD -p tcp -d "$TOPO_SRV4" -j DROP
 }
 

@@ -63,8 +63,7 @@ static void usage(FILE *f)
 		"               its own check of the addresses, not AI_ADDRCONFIG)\n"
 		"With rfc8305 and kame, queries lists each query (type, server, sent_ms,\n"
 		"answered_ms, rcode, answers: ms from the start of resolution) and resolve\n"
-		"is the time until the first attempt; -6 and --transfer need --resolve\n"
-		"getaddrinfo.\n"
+		"is the time until the first attempt; -6 needs --resolve getaddrinfo.\n"
 		"Times are ms on CLOCK_MONOTONIC from the start of the first attempt;\n"
 		"resolve is getaddrinfo()'s own time, elapsed resolve + total (what a user\n"
 		"waits); a failed lookup shows its error and no attempt.\n"
@@ -206,10 +205,6 @@ static void parse(int argc, char **argv, struct connect_opts *o)
 		v6fix_usage_error("--resolution-delay applies to --resolve rfc8305 only");
 	if (o->family == AF_INET6 && o->strategy > V6FIX_RESOLVE_GETADDRINFO)
 		v6fix_usage_error("-6 needs --resolve getaddrinfo (rfc8305 and kame always ask for A)");
-	/* The async strategies race in their own loop (resolve_cares.c), which
-	 * does not hand the winner's socket over for a transfer. */
-	if (o->transfer && o->strategy > V6FIX_RESOLVE_GETADDRINFO)
-		v6fix_usage_error("--transfer needs --resolve getaddrinfo");
 	if (!*pos[0])
 		v6fix_invarg("HOST", pos[0]);
 	{
@@ -286,18 +281,31 @@ static int connect_async(const struct connect_opts *o, bool ask_aaaa)
 	double delay = o->he ? o->delay_ms : -1;
 	long w;
 
+	struct v6fix_transfer x;
+	int ret = 1;
+
 	if (!r) {
 		v6fix_err("out of memory");
 		return 1;
 	}
+	/* The race's own loop (resolve_cares.c) hands the winner over too. */
+	v6fix_attempt_keep.enabled = o->transfer;
 	w = v6fix_resolve_connect(o->host, (unsigned int)strtoul(o->port, NULL, 10), o->strategy,
 				  o->rd_ms, ask_aaaa, delay, o->timeout_ms, r);
 	if (r->h.n == 0)
 		v6fix_err("%s: %s", o->host, r->error ? r->error : "no usable address");
+	if (o->transfer && w >= 0 && v6fix_attempt_keep.fd >= 0) {
+		ret = v6fix_transfer_get(v6fix_attempt_keep.fd, o->host, o->transfer_bytes,
+					 v6fix_attempt_keep.t0_ms, o->timeout_ms, &x) ? 1 : 0;
+		close(v6fix_attempt_keep.fd);
+		v6fix_attempt_keep.fd = -1;
+	} else {
+		ret = w >= 0 ? 0 : 1;
+	}
 	print_result(r->t, &r->h, r->resolve_ms, r->h.n ? NULL : (r->error ? r->error : "no address"),
-		     NULL, r, o->strategy);
+		     o->transfer && w >= 0 ? &x : NULL, r, o->strategy);
 	free(r);
-	return w >= 0 ? 0 : 1;
+	return ret;
 }
 
 /* One run: resolve, connect, print; 0 when an attempt connected. */

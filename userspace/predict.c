@@ -13,6 +13,7 @@
 #include "attempt.h"
 #include "genl.h"
 #include "model.h"
+#include "model_clients.h"
 #include "model_dns.h"
 #include "model_data.h"
 #include "model_resolve.h"
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 		"              [ addrconfig ] [ do-ip6 { yes | no } ]\n"
 		"              [ resolve { getaddrinfo | rfc8305 | kame } ] [ resolution-delay MS ]\n"
 		"              [ aaaa-only-with-global ] [ aaaa-delay MS ]\n"
+		"              [ client CLIENT [ client-version MAJOR ] [ tries N ] ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
 		"            v4_unreach | pmtu_blackhole | slow_tunnel | DNSFAULT[+FAULT] }\n"
@@ -46,6 +48,11 @@ static void usage(FILE *f)
 		"queries (sent_ms, answered_ms), when the first attempt starts (resolve_ms) and\n"
 		"the race; aaaa-delay adds a delay to every AAAA answer (a slow AAAA).\n"
 		"POLICY := { stock | pass | hard | rfc1122 | bsd | retries }   (default stock: no module)\n"
+		"CLIENT := { curl | python | python-asyncio | wget | ssh | node | node-defaults | go }\n"
+		"client: a real client's resolver order, algorithm, delays and retries instead of\n"
+		"algo (lib/model_clients.h; he-delay overrides its delay); client-version the\n"
+		"program's major version where its defaults changed (node-defaults: 18, Debian\n"
+		"12's, or 20+); tries the passes over the addresses (wget's --tries, default 20).\n"
 		"delay is one way (RTT = 2 x delay, default 0); kernel defaults to the running one\n"
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
 		"syn-retries default 6, bsd-retries 3, nd-solicit 3, nd-retrans 1000, he-delay 250.\n"
@@ -224,6 +231,45 @@ static int predict_resolve(const struct v6fix_scenario *s, const struct v6fix_dn
 	return 0;
 }
 
+/* A real client's prediction (model_clients.h): connect's shape plus the client. */
+static int print_prediction(const struct v6fix_prediction *p, const struct v6fix_client *c,
+			    unsigned int passes)
+{
+	char buf[32];
+
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "client", "client %s", c->name);
+	print_string(PRINT_ANY, "program", " (%s)\n", c->program);
+	print_open_array("attempts");
+	for (int i = 0; i < p->n; i++) {
+		const struct v6fix_pred_attempt *a = &p->att[i];
+
+		if (isnan(a->start_ms))
+			continue;	/* never started */
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "family", "attempt %-5s", v6fix_family_name(a->family));
+		print_float(PRINT_ANY, "start_ms", " start %.1f ms", 1, a->start_ms);
+		print_float(PRINT_ANY, "end_ms", " end %.1f ms", 1, a->end_ms);
+		print_string(PRINT_ANY, "result", " %s\n", v6fix_result_name(a->err, buf, sizeof(buf)));
+		print_close_object();
+	}
+	print_close_array();
+	if (p->winner >= 0) {
+		print_open_object("winner");
+		print_string(PRINT_ANY, "family", "winner %s",
+			     v6fix_family_name(p->att[p->winner].family));
+		print_close_object();
+	} else {
+		print_null(PRINT_ANY, "winner", "no winner");
+	}
+	print_float(PRINT_ANY, "total_ms", " total %.1f ms", 1, p->total_ms);
+	print_uint(PRINT_ANY, "passes", " passes %u\n", passes);
+	print_string(PRINT_ANY, "why", "why: %s\n", p->why);
+	print_close_object();
+	print_end();
+	return 0;
+}
+
 int do_predict(int argc, char **argv)
 {
 	struct v6fix_scenario s;
@@ -235,6 +281,9 @@ int do_predict(int argc, char **argv)
 	const char *fault_arg = NULL, *code_arg = NULL;
 	struct v6fix_resolve_model rm = { .resolution_delay_ms = V6FIX_RESOLUTION_DELAY_MS };
 	int strategy = -1;
+	const char *client_arg = NULL;
+	unsigned int client_major = 0, tries = 0, passes;
+	bool have_he_delay = false;
 	unsigned int major, minor;
 	struct utsname u;
 	char buf[32];
@@ -314,6 +363,24 @@ int do_predict(int argc, char **argv)
 				v6fix_invarg("algo (seq, he or first)", argv[0]);
 		} else if (!strcmp(key, "he-delay")) {
 			s.he_delay_ms = need_ms("he-delay", argv[0]);
+			have_he_delay = true;
+		} else if (!strcmp(key, "client")) {
+			if (!v6fix_client_find(argv[0], 0))
+				v6fix_invarg("client (see 'v6fix predict help')", argv[0]);
+			client_arg = argv[0];
+		} else if (!strcmp(key, "client-version")) {
+			/* "20", "v20.20.2", "1.19.8": the major number. */
+			const char *v = argv[0][0] == 'v' ? argv[0] + 1 : argv[0];
+			char maj[16];
+
+			snprintf(maj, sizeof(maj), "%.*s", (int)strcspn(v, "."), v);
+			client_major = need_u32("client-version (a major number, e.g. 20)", maj, 1000);
+			if (!client_major)
+				v6fix_invarg("client-version (a major number, e.g. 20)", argv[0]);
+		} else if (!strcmp(key, "tries")) {
+			tries = need_u32("tries (1-1000)", argv[0], 1000);
+			if (!tries)
+				v6fix_invarg("tries (1-1000)", argv[0]);
 		} else if (!strcmp(key, "delay")) {
 			s.delay_ms = need_ms("delay", argv[0]);
 		} else if (!strcmp(key, "kernel")) {
@@ -356,6 +423,26 @@ int do_predict(int argc, char **argv)
 		s.syn.linear_timeouts = -1;
 	}
 	ds.delay_ms = s.delay_ms;
+	if ((client_major || tries) && !client_arg)
+		v6fix_usage_error("client-version and tries need a client");
+	if (client_arg && (strategy >= 0 || dns))
+		v6fix_usage_error("client: connect-phase faults only (the clients' lookups are "
+				  "not modelled)");
+	if (client_arg) {
+		const struct v6fix_client *c = v6fix_client_find(client_arg, client_major);
+		struct v6fix_client own;
+
+		if (!c)
+			v6fix_usage_error("client %s has no version %u in the model", client_arg,
+					  client_major);
+		own = *c;
+		if (have_he_delay)
+			own.delay_ms = s.he_delay_ms;
+		if (v6fix_client_predict(&own, &s, tries, &p, &passes))
+			v6fix_usage_error("code %d does not exist for fault %s", s.code,
+					  v6fix_fault_name(s.fault));
+		return print_prediction(&p, &own, passes);
+	}
 	if (strategy >= 0) {
 		rm.strategy = strategy;
 		return predict_resolve(&s, &ds, &rm);

@@ -4,6 +4,7 @@
 #include <arpa/nameser.h>
 #include <ares.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "print.h"
+#include "attempt.h"
 #include "resolve_cares.h"
 
 /* What a query's callback needs. */
@@ -364,9 +366,20 @@ long v6fix_resolve_connect(const char *host, unsigned int port, enum v6fix_strat
 		}
 	}
 	r->resolve_ms = r->plan.release_ms;
-	for (size_t i = 0; i < NMAX; i++)
-		if (fds[i] >= 0)
+	/* Losers are cancelled by closing; the winner too unless kept for
+	 * connect --transfer (attempt.h), whose times count from the first
+	 * attempt as the attempts' do. */
+	v6fix_attempt_keep.t0_ms = t0 + r->plan.release_ms;
+	for (size_t i = 0; i < NMAX; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (v6fix_attempt_keep.enabled && (long)i == r->h.winner) {
+			fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
+			v6fix_attempt_keep.fd = fds[i];
+		} else {
 			close(fds[i]);
+		}
+	}
 	if (ch) {
 		/* Unanswered queries are cancelled here: nobody waits for them. */
 		ares_destroy(ch);

@@ -223,7 +223,10 @@ _Noreturn void serve_loop(const struct serve_ctx *ctx, const int *fds, size_t n)
 
 			if (pfd[k].revents)
 				r = read(c->fd, scratch, sizeof(scratch));
-			if (r > 0 && !c->answered && take_request(ctx, c, scratch, (size_t)r))
+			/* Only bytes just read: a wake for another connection
+			 * must not append scratch's stale ones to this request. */
+			if (pfd[k].revents && r > 0 && !c->answered &&
+			    take_request(ctx, c, scratch, (size_t)r))
 				r = 0;	/* handed to a child: done here */
 			if (r <= 0 && !(r < 0 && errno == EAGAIN))
 				drop(conns, &nconn, i);
