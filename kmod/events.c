@@ -8,15 +8,28 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "v6fix.h"
+#include "events.h"
+#include "netlink.h"
+#include "netns.h"
+#include "stats.h"
 
+/* The largest event: one term per attribute v6fix_event_fill() may put. */
 static size_t v6fix_event_size(void)
 {
-	return nla_total_size_64bit(sizeof(u64)) * 2 +	/* timestamp, delay */
-	       nla_total_size(sizeof(u8)) * 3 +		/* family, type, code */
-	       nla_total_size(sizeof(struct in6_addr)) * 3 +
-	       nla_total_size(sizeof(u16)) * 2 +
-	       nla_total_size(sizeof(u32)) * 4;		/* errno .. retrans */
+	return nla_total_size_64bit(sizeof(u64)) +	/* TIMESTAMP_NS */
+	       nla_total_size(sizeof(u8)) +		/* FAMILY */
+	       nla_total_size(sizeof(u8)) +		/* ICMP_TYPE */
+	       nla_total_size(sizeof(u8)) +		/* ICMP_CODE */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* ICMP_SOURCE */
+	       nla_total_size(sizeof(u32)) +		/* ERRNO */
+	       nla_total_size(sizeof(u32)) +		/* POLICY */
+	       nla_total_size(sizeof(u32)) +		/* ACTION */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* SADDR */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* DADDR */
+	       nla_total_size(sizeof(u16)) +		/* SPORT */
+	       nla_total_size(sizeof(u16)) +		/* DPORT */
+	       nla_total_size(sizeof(u32)) +		/* SYN_RETRANS */
+	       nla_total_size_64bit(sizeof(u64));	/* DELAY_NS */
 }
 
 static int v6fix_event_fill(struct sk_buff *skb, const struct v6fix_event *ev)
@@ -72,4 +85,11 @@ void v6fix_event_notify(struct net *net, const struct v6fix_event *ev, gfp_t gfp
 	/* Listeners that cannot keep up lose events (ENOBUFS on their socket). */
 	genlmsg_multicast_netns(&v6fix_genl_family, net, skb, 0,
 				V6FIX_MCGRP_EVENTS, gfp);
+}
+
+/* Count a decision and tell the listeners of the events group. */
+void v6fix_record(struct net *net, const struct v6fix_event *ev, gfp_t gfp)
+{
+	v6fix_stats_inc(v6fix_pernet(net), ev);
+	v6fix_event_notify(net, ev, gfp);
 }

@@ -10,8 +10,11 @@
  * else continues unchanged.
  *
  * The hooks run in softirq context inside rcu_read_lock(), like the error
- * handlers they precede; every read of the packet goes through
- * skb_header_pointer() with an explicit length.
+ * handlers they precede. The outer IP/IPv6 header is read in place with
+ * ip_hdr()/ipv6_hdr(): at LOCAL_IN it is in the linear area, pulled by
+ * ip_rcv_core() (the whole IHL) and ip6_rcv_core() (the fixed header).
+ * Everything past it (extension headers, the ICMP header, the quote) is
+ * read with skb_header_pointer() and an explicit length.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -29,7 +32,11 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "abort.h"
+#include "events.h"
+#include "hook.h"
+#include "netns.h"
+#include "policy.h"
 
 static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);
@@ -136,7 +143,8 @@ static void v6fix_release_owned(struct sock *sk)
  */
 static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
 				       const struct nf_hook_state *state,
-				       const struct v6fix_event *ev, int errqueue)
+				       const struct v6fix_event *ev,
+				       enum v6fix_errqueue errqueue)
 {
 	struct net *net = state->net;
 	bool ours = !sock_owned_by_user(sk);

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "v6fix" generic netlink family: see uapi/v6fix.h for the protocol.
- * Every command has its own strict policy; commands that change state need
- * CAP_NET_ADMIN over the namespace (GENL_UNS_ADMIN_PERM). The family is
- * netns-aware: a request acts on the namespace of the socket that sent it.
+ * Every command has a policy: SET_CONFIG's names its settings, the others
+ * share one that admits no attribute. The core validates strictly
+ * (NL_VALIDATE_STRICT), because no op sets .validate, which a family with
+ * .resv_start_op 0 may not do: an unknown or unlisted attribute, a wrong
+ * length or trailing data is an error with an extack message. Commands that
+ * change state need CAP_NET_ADMIN over the namespace (GENL_UNS_ADMIN_PERM).
+ * The family is netns-aware: a request acts on the namespace of the socket
+ * that sent it.
  */
 #include <linux/module.h>
 #include <linux/proc_ns.h>
@@ -11,7 +16,10 @@
 #include <net/netlink.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "events.h"
+#include "netlink.h"
+#include "netns.h"
+#include "stats.h"
 
 /*
  * GET_CONFIG and the stats commands take no attributes: an all-unspec
@@ -177,8 +185,9 @@ struct genl_family v6fix_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(v6fix_mcgrps),
 	/*
 	 * .resv_start_op stays 0, as for every new family: the core then
-	 * checks the reserved header field of every command and requires a
-	 * policy for each; each command's policy is strict (netlink.c above).
+	 * checks the reserved header field of every command, rejects
+	 * attributes of a command without a policy and forbids the .validate
+	 * flags that would make validation liberal.
 	 */
 };
 

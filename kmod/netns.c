@@ -9,7 +9,9 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "v6fix.h"
+#include "abort.h"
+#include "netns.h"
+#include "sysctl.h"
 
 unsigned int v6fix_net_id __read_mostly;
 

@@ -10,7 +10,9 @@
 #include <net/net_namespace.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "netns.h"
+#include "policy.h"
+#include "sysctl.h"
 
 /* The longest policy name plus a newline and the NUL. */
 #define V6FIX_POLICY_NAME_LEN 16
@@ -22,7 +24,7 @@
  * any net.* sysctl, even from a user namespace that does not own the netns
  * and has no capability over it (net_ctl_permissions()).
  */
-static bool v6fix_sysctl_may_write(V6FIX_CTL_TABLE *ctl)
+static bool v6fix_sysctl_may_write(const struct ctl_table *ctl)
 {
 	const struct net *net = ctl->extra1;
 
@@ -34,10 +36,10 @@ static bool v6fix_sysctl_may_write(V6FIX_CTL_TABLE *ctl)
  * proc_dostring() does the user copy into a bounce buffer; only a valid name
  * is stored.
  */
-static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+static int v6fix_proc_policy(const struct ctl_table *ctl, int write, void *buffer,
 			     size_t *lenp, loff_t *ppos)
 {
-	int *policy = ctl->data;
+	enum v6fix_policy *policy = ctl->data;
 	char name[V6FIX_POLICY_NAME_LEN];
 	struct ctl_table tbl = {
 		.data = name,
@@ -60,10 +62,10 @@ static int v6fix_proc_policy(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
 }
 
 /* net.v6fix.softerr_errqueue: "stock" or "recverr", as names too. */
-static int v6fix_proc_errqueue(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+static int v6fix_proc_errqueue(const struct ctl_table *ctl, int write, void *buffer,
 			       size_t *lenp, loff_t *ppos)
 {
-	int *errqueue = ctl->data;
+	enum v6fix_errqueue *errqueue = ctl->data;
 	char name[V6FIX_POLICY_NAME_LEN];
 	struct ctl_table tbl = {
 		.data = name,
@@ -87,7 +89,7 @@ static int v6fix_proc_errqueue(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
 
 static int v6fix_bsd_retries_max = V6FIX_BSD_RETRIES_MAX;
 
-static int v6fix_proc_bsd_retries(V6FIX_CTL_TABLE *ctl, int write, void *buffer,
+static int v6fix_proc_bsd_retries(const struct ctl_table *ctl, int write, void *buffer,
 				  size_t *lenp, loff_t *ppos)
 {
 	struct ctl_table tbl = {
@@ -111,30 +113,35 @@ enum {
 	V6FIX_SYSCTL_NR
 };
 
+/* The handlers in the form the table takes before 6.11 (compat.h). */
+V6FIX_PROC_HANDLER_COMPAT(v6fix_proc_policy);
+V6FIX_PROC_HANDLER_COMPAT(v6fix_proc_errqueue);
+V6FIX_PROC_HANDLER_COMPAT(v6fix_proc_bsd_retries);
+
 static struct ctl_table v6fix_sysctl_template[] = {
 	[V6FIX_SYSCTL_POLICY6] = {
 		.procname = "softerr_policy",
 		.maxlen = V6FIX_POLICY_NAME_LEN,
 		.mode = 0644,
-		.proc_handler = v6fix_proc_policy,
+		.proc_handler = V6FIX_PROC_HANDLER(v6fix_proc_policy),
 	},
 	[V6FIX_SYSCTL_POLICY4] = {
 		.procname = "softerr_policy_v4",
 		.maxlen = V6FIX_POLICY_NAME_LEN,
 		.mode = 0644,
-		.proc_handler = v6fix_proc_policy,
+		.proc_handler = V6FIX_PROC_HANDLER(v6fix_proc_policy),
 	},
 	[V6FIX_SYSCTL_BSD_RETRIES] = {
 		.procname = "softerr_bsd_retries",
 		.maxlen = sizeof(int),
 		.mode = 0644,
-		.proc_handler = v6fix_proc_bsd_retries,
+		.proc_handler = V6FIX_PROC_HANDLER(v6fix_proc_bsd_retries),
 	},
 	[V6FIX_SYSCTL_ERRQUEUE] = {
 		.procname = "softerr_errqueue",
 		.maxlen = V6FIX_POLICY_NAME_LEN,
 		.mode = 0644,
-		.proc_handler = v6fix_proc_errqueue,
+		.proc_handler = V6FIX_PROC_HANDLER(v6fix_proc_errqueue),
 	},
 	{ }
 };
@@ -156,8 +163,8 @@ int v6fix_sysctl_register(struct net *net, struct v6fix_net *vn)
 	for (int i = 0; i < V6FIX_SYSCTL_NR; i++)
 		table[i].extra1 = net;
 
-	vn->sysctl_hdr = v6fix_register_net_sysctl(net, "net/v6fix", table,
-						   V6FIX_SYSCTL_NR);
+	vn->sysctl_hdr = register_net_sysctl_sz(net, "net/v6fix", table,
+						V6FIX_SYSCTL_NR);
 	if (!vn->sysctl_hdr) {
 		kfree(table);
 		return -ENOMEM;

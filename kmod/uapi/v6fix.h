@@ -14,9 +14,10 @@
  * sends it; the family is netns-aware, so a socket opened inside a namespace
  * sees and changes only that namespace. Commands that change state need
  * CAP_NET_ADMIN in the user namespace that owns the network namespace
- * (GENL_UNS_ADMIN_PERM). Every command validates its attributes against a
- * policy of its own, strictly: an attribute a command does not take is an
- * error, reported with an extended-ack message.
+ * (GENL_UNS_ADMIN_PERM). Attributes are validated strictly against the
+ * command's policy (the commands without attributes share one that admits
+ * none): an attribute a command does not take, or of the wrong length, is
+ * an error, reported with an extended-ack message.
  *
  * V6FIX_CMD_GET_CONFIG
  *   Request: no attributes.

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-network-namespace state (netns.c). */
+#ifndef _V6FIX_NETNS_H
+#define _V6FIX_NETNS_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "policy.h"
+
+struct ctl_table_header;
+
+/*
+ * Allocated by the pernet core (net_generic). The settings are written by
+ * sysctl and netlink and read locklessly by the packet path, so every
+ * access goes through READ_ONCE/WRITE_ONCE; no reader needs two of them to
+ * agree. The counters are atomics: soft errors are rare, and a reader sums
+ * nothing.
+ */
+struct v6fix_net {
+	enum v6fix_policy policy[V6FIX_FAMILY_NR];
+	int bsd_retries;
+	enum v6fix_errqueue errqueue;
+	struct ctl_table_header *sysctl_hdr;
+	/* Pending deferred aborts (abort.c), under deferred_lock. */
+	spinlock_t deferred_lock;
+	struct list_head deferred;
+	unsigned int deferred_nr;
+	bool dying;
+	atomic64_t stats[V6FIX_FAMILY_NR][V6FIX_SLOT_NR][__V6FIX_ACTION_MAX];
+};
+
+extern unsigned int v6fix_net_id;
+
+static inline struct v6fix_net *v6fix_pernet(const struct net *net)
+{
+	return net_generic(net, v6fix_net_id);
+}
+
+int v6fix_netns_init(void);
+void v6fix_netns_uninit(void);
+
+#endif /* _V6FIX_NETNS_H */
