@@ -205,11 +205,11 @@ static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
  */
 static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 				 struct v6fix_event *ev, u8 hops,
+				 const struct v6fix_config *cfg,
 				 struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	unsigned int verdict = NF_ACCEPT;
-	struct v6fix_net *vn = v6fix_pernet(net);
 	u8 min_hops;
 
 	if (!sk) {
@@ -248,14 +248,13 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 	ev->syn_retrans = inet_csk(sk)->icsk_retransmits;
 	ev->has_retrans = true;
 	ev->action = v6fix_policy_decide(ev->policy,
-					 READ_ONCE(vn->bsd_retries),
+					 cfg->bsd_retries,
 					 ev->syn_retrans,
 					 READ_ONCE(sk->sk_err_soft) != 0,
 					 sock_owned_by_user(sk));
 	switch (ev->action) {
 	case V6FIX_ACTION_SUPPRESSED:
-		return v6fix_deliver_soft(sk, skb, state, ev,
-					  READ_ONCE(vn->errqueue));
+		return v6fix_deliver_soft(sk, skb, state, ev, cfg->errqueue);
 	case V6FIX_ACTION_DEFERRED_ABORT:
 		/*
 		 * The lock owner (connect() itself, for a locally generated
@@ -305,6 +304,7 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct net *net = state->net;
 	struct v6fix_event ev = { .family = V6FIX_INET6 };
+	struct v6fix_config cfg;
 	struct ipv6hdr _qh;
 	const struct ipv6hdr *qh;
 	struct v6fix_tcp8 _th;
@@ -346,7 +346,9 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	ev.type = ih->icmp6_type;
 	ev.code = ih->icmp6_code;
 	ev.icmp_src.ip6 = ip6h->saddr;
-	ev.policy = READ_ONCE(v6fix_pernet(net)->policy[V6FIX_INET6]);
+	/* One snapshot of the settings decides this error (netns.h). */
+	v6fix_config_get(v6fix_pernet(net), &cfg);
+	ev.policy = cfg.policy[V6FIX_INET6];
 	/* RFC 4443 2.4 (c): an error fits the minimum MTU, unfragmented. */
 	if (frag_off & htons(IP6_MF))
 		return v6fix_malformed(net, &ev);
@@ -386,7 +388,7 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 					&ev.saddr.ip6, ntohs(ev.sport),
 					skb->dev->ifindex, inet6_sdif(skb));
 	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, ip6h->hop_limit,
-						  skb, state));
+						  &cfg, skb, state));
 }
 
 static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
@@ -395,6 +397,7 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct net *net = state->net;
 	struct v6fix_event ev = { .family = V6FIX_INET };
+	struct v6fix_config cfg;
 	struct iphdr _qh;
 	const struct iphdr *qh;
 	struct v6fix_tcp8 _th;
@@ -420,7 +423,8 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 	ev.type = ih->type;
 	ev.code = ih->code;
 	ev.icmp_src.ip = iph->saddr;
-	ev.policy = READ_ONCE(v6fix_pernet(net)->policy[V6FIX_INET]);
+	v6fix_config_get(v6fix_pernet(net), &cfg);
+	ev.policy = cfg.policy[V6FIX_INET];
 
 	qoff = off + sizeof(_ih);
 	qh = skb_header_pointer(skb, qoff, sizeof(_qh), &_qh);
@@ -451,7 +455,8 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 				       ev.saddr.ip, ntohs(ev.sport),
 				       inet_iif(skb), 0);
 	/* tcp_v4_err() applies IP_MINTTL to the quoted header's TTL. */
-	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl, skb, state));
+	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl, &cfg,
+						  skb, state));
 }
 
 /*

@@ -31,6 +31,12 @@ static bool v6fix_sysctl_may_write(const struct ctl_table *ctl)
 	return ns_capable(net->user_ns, CAP_NET_ADMIN);
 }
 
+/* A write is a change of the namespace's settings like any other (netns.h). */
+static struct v6fix_net *v6fix_sysctl_vn(const struct ctl_table *ctl)
+{
+	return v6fix_pernet(ctl->extra1);
+}
+
 /*
  * Policies read and write as names, like net.ipv4.tcp_congestion_control.
  * proc_dostring() does the user copy into a bounce buffer; only a valid name
@@ -57,7 +63,9 @@ static int v6fix_proc_policy(const struct ctl_table *ctl, int write, void *buffe
 	p = v6fix_policy_parse(name);
 	if (p < 0)
 		return p;
+	write_seqlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
 	WRITE_ONCE(*policy, p);
+	write_sequnlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
 	return 0;
 }
 
@@ -83,7 +91,9 @@ static int v6fix_proc_errqueue(const struct ctl_table *ctl, int write, void *buf
 	e = v6fix_errqueue_parse(name);
 	if (e < 0)
 		return e;
+	write_seqlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
 	WRITE_ONCE(*errqueue, e);
+	write_sequnlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
 	return 0;
 }
 
@@ -92,16 +102,26 @@ static int v6fix_bsd_retries_max = V6FIX_BSD_RETRIES_MAX;
 static int v6fix_proc_bsd_retries(const struct ctl_table *ctl, int write, void *buffer,
 				  size_t *lenp, loff_t *ppos)
 {
+	int *retries = ctl->data;
+	int n = READ_ONCE(*retries);
 	struct ctl_table tbl = {
-		.data = ctl->data,
-		.maxlen = sizeof(int),
+		.data = &n,
+		.maxlen = sizeof(n),
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = &v6fix_bsd_retries_max,
 	};
+	int ret;
 
 	if (write && !v6fix_sysctl_may_write(ctl))
 		return -EPERM;
-	return proc_dointvec_minmax(&tbl, write, buffer, lenp, ppos);
+	ret = proc_dointvec_minmax(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+
+	write_seqlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
+	WRITE_ONCE(*retries, n);
+	write_sequnlock_bh(&v6fix_sysctl_vn(ctl)->config_lock);
+	return 0;
 }
 
 /* Indexes into the template, used to point each copy at its namespace. */
@@ -155,10 +175,10 @@ int v6fix_sysctl_register(struct net *net, struct v6fix_net *vn)
 	if (!table)
 		return -ENOMEM;
 
-	table[V6FIX_SYSCTL_POLICY6].data = &vn->policy[V6FIX_INET6];
-	table[V6FIX_SYSCTL_POLICY4].data = &vn->policy[V6FIX_INET];
-	table[V6FIX_SYSCTL_BSD_RETRIES].data = &vn->bsd_retries;
-	table[V6FIX_SYSCTL_ERRQUEUE].data = &vn->errqueue;
+	table[V6FIX_SYSCTL_POLICY6].data = &vn->config.policy[V6FIX_INET6];
+	table[V6FIX_SYSCTL_POLICY4].data = &vn->config.policy[V6FIX_INET];
+	table[V6FIX_SYSCTL_BSD_RETRIES].data = &vn->config.bsd_retries;
+	table[V6FIX_SYSCTL_ERRQUEUE].data = &vn->config.errqueue;
 	/* The table lives no longer than the namespace: no reference. */
 	for (int i = 0; i < V6FIX_SYSCTL_NR; i++)
 		table[i].extra1 = net;
