@@ -228,8 +228,13 @@ enum v6fix_stat_attr {
 #define V6FIX_STAT_A_MAX	(__V6FIX_STAT_A_MAX - 1)
 
 /*
- * Attributes of a V6FIX_CMD_EVENT message. Addresses are in network byte
- * order, 4 bytes for AF_INET and 16 for AF_INET6; ports in host order.
+ * Attributes of a V6FIX_CMD_EVENT message. Addresses follow netlink's
+ * convention (as tcp_metrics' _IPV4/_IPV6 or MPTCP's SADDR4/SADDR6): one
+ * attribute per family, in network byte order (NLA_IN_ADDR: a __be32,
+ * NLA_IN6_ADDR: a struct in6_addr), and only the family's are sent. Ports
+ * are NLA_BE16, network byte order. Attributes 6 to 10 carried addresses
+ * sized by family and host-order ports in earlier versions: no longer
+ * sent, their numbers not reused.
  */
 enum v6fix_event_attr {
 	V6FIX_EV_A_UNSPEC,
@@ -238,16 +243,24 @@ enum v6fix_event_attr {
 	V6FIX_EV_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
 	V6FIX_EV_A_ICMP_TYPE,		/* u8 */
 	V6FIX_EV_A_ICMP_CODE,		/* u8 */
-	V6FIX_EV_A_ICMP_SOURCE,		/* binary: the sender of the error */
-	V6FIX_EV_A_SADDR,		/* binary: the connection's local address */
-	V6FIX_EV_A_DADDR,		/* binary: the connection's remote address */
-	V6FIX_EV_A_SPORT,		/* u16: local port */
-	V6FIX_EV_A_DPORT,		/* u16: remote port */
+	V6FIX_EV_A_UNUSED_6,
+	V6FIX_EV_A_UNUSED_7,
+	V6FIX_EV_A_UNUSED_8,
+	V6FIX_EV_A_UNUSED_9,
+	V6FIX_EV_A_UNUSED_10,
 	V6FIX_EV_A_ERRNO,		/* u32: the error's errno (positive) */
 	V6FIX_EV_A_POLICY,		/* u32: enum v6fix_policy in force */
 	V6FIX_EV_A_ACTION,		/* u32: enum v6fix_action */
 	V6FIX_EV_A_SYN_RETRANS,		/* u32: SYN retransmissions so far */
 	V6FIX_EV_A_DELAY_NS,		/* u64: deferred decisions: error to decision */
+	V6FIX_EV_A_ICMP_SOURCE4,	/* in_addr: the sender of an ICMP error */
+	V6FIX_EV_A_ICMP_SOURCE6,	/* in6_addr: the sender of an ICMPv6 error */
+	V6FIX_EV_A_SADDR4,		/* in_addr: the connection's local address */
+	V6FIX_EV_A_SADDR6,		/* in6_addr */
+	V6FIX_EV_A_DADDR4,		/* in_addr: the connection's remote address */
+	V6FIX_EV_A_DADDR6,		/* in6_addr */
+	V6FIX_EV_A_SPORT,		/* be16: local port */
+	V6FIX_EV_A_DPORT,		/* be16: remote port */
 	__V6FIX_EV_A_MAX
 };
 
