@@ -34,7 +34,10 @@
  * V6FIX_CMD_SET_CONFIG                                  (GENL_UNS_ADMIN_PERM)
  *   Request: at least one of V6FIX_A_POLICY_INET6, V6FIX_A_POLICY_INET,
  *   V6FIX_A_BSD_RETRIES, V6FIX_A_ERRQUEUE. Attributes not given keep their value. Either all
- *   given values are applied or, on a validation error, none.
+ *   given values are applied or, on a validation error, none (the extack
+ *   points at the attribute that failed); they are applied as one change,
+ *   so no reader (the packet path, GET_CONFIG, the sysctls) sees some of
+ *   them without the others.
  *   Reply: none (an ACK when NLM_F_ACK is set).
  *
  * The same settings are visible and writable as the per-namespace sysctls
@@ -176,7 +179,10 @@ enum v6fix_attr {
 /**
  * enum v6fix_action - what v6fix did with one soft error
  * @V6FIX_ACTION_PASSED: left to the stock kernel (policy pass, or a
- *	deferred abort that could not be queued).
+ *	deferred abort that could not be queued), or an error the stock
+ *	kernel discarded before TCP saw it (addressed to a broadcast or
+ *	multicast address, refused by an IPsec policy): v6fix does not act
+ *	on those.
  * @V6FIX_ACTION_ABORTED: the connection attempt was aborted at once with
  *	the error's errno; the error was consumed.
  * @V6FIX_ACTION_DEFERRED_ABORT: the socket was owned by the user when the
