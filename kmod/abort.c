@@ -13,13 +13,18 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "abort.h"
+#include "events.h"
+#include "netns.h"
 
 /*
- * What tcp_v4_err()/tcp_v6_err() do to a SYN-SENT socket: since 6.10 that is
- * tcp_done_with_error(), which Debian's 6.1 backports and exports. 6.12
- * exports it only when IPv6 is a module (EXPORT_IPV6_MOD; Debian builds
- * IPv6 in), and tcp_write_queue_purge() inside it not at all, so there
+ * What tcp_v4_err()/tcp_v6_err() do to a SYN-SENT socket:
+ * tcp_done_with_error() (mainline 6.10; the 6.1 stable series has it too),
+ * which purges the write queue, then tcp_done() and the error report.
+ * 6.1.192 exports it (EXPORT_SYMBOL, net/ipv4/tcp_input.c), so there v6fix
+ * calls it, purge included. 6.12.117 exports it only when IPv6 is a module
+ * (EXPORT_IPV6_MOD, include/net/ip.h; Debian builds IPv6 in) and
+ * tcp_write_queue_purge() in neither kernel, so on 6.12
  * v6fix_tcp_done_with_error() (compat.h) is its body without the purge: the
  * SYN stays on the retransmit queue until connect() fails and
  * tcp_disconnect() purges it (or close() does). Only the deferred abort

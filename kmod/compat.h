@@ -11,25 +11,36 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
-/* 6.11 made sysctl handlers take a const table. */
+/*
+ * 6.11 made sysctl handlers take a const table. The handlers are written in
+ * that form; before 6.11 the table points at a wrapper of the older type,
+ * which V6FIX_PROC_HANDLER_COMPAT(fn) defines after fn and
+ * V6FIX_PROC_HANDLER(fn) names (from 6.11, fn itself, and the first a
+ * declaration that checks fn's type).
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define V6FIX_CTL_TABLE const struct ctl_table
+#define V6FIX_PROC_HANDLER_COMPAT(fn)	static proc_handler fn
+#define V6FIX_PROC_HANDLER(fn)		fn
 #else
-#define V6FIX_CTL_TABLE struct ctl_table
+#define V6FIX_PROC_HANDLER_COMPAT(fn)					\
+static int fn##_compat(struct ctl_table *ctl, int write, void *buffer,	\
+		       size_t *lenp, loff_t *ppos)			\
+{									\
+	return fn(ctl, write, buffer, lenp, ppos);			\
+}									\
+static proc_handler fn##_compat
+#define V6FIX_PROC_HANDLER(fn)		fn##_compat
 #endif
 
 /*
  * 6.6 added register_net_sysctl_sz() and turned register_net_sysctl() into a
  * macro that needs an array, not a pointer to a per-namespace copy; 6.11
  * dropped the empty sentinel entry. Tables here keep the sentinel (6.1 needs
- * it) and pass the count of real entries where a size is taken.
+ * it) and pass the count of real entries.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#define v6fix_register_net_sysctl(net, path, table, n) \
-	register_net_sysctl_sz(net, path, table, n)
-#else
-#define v6fix_register_net_sysctl(net, path, table, n) \
-	register_net_sysctl(net, path, table)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define register_net_sysctl_sz(net, path, table, n) \
+	({ (void)(n); register_net_sysctl(net, path, table); })
 #endif
 
 /*

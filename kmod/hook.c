@@ -10,8 +10,11 @@
  * else continues unchanged.
  *
  * The hooks run in softirq context inside rcu_read_lock(), like the error
- * handlers they precede; every read of the packet goes through
- * skb_header_pointer() with an explicit length.
+ * handlers they precede. The outer IP/IPv6 header is read in place with
+ * ip_hdr()/ipv6_hdr(): at LOCAL_IN it is in the linear area, pulled by
+ * ip_rcv_core() (the whole IHL) and ip6_rcv_core() (the fixed header).
+ * Everything past it (extension headers, the ICMP header, the quote) is
+ * read with skb_header_pointer() and an explicit length.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -29,7 +32,11 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "abort.h"
+#include "events.h"
+#include "hook.h"
+#include "netns.h"
+#include "policy.h"
 
 static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);
@@ -103,19 +110,38 @@ static void v6fix_release_owned(struct sock *sk)
 }
 
 /*
- * Hand a soft error the policy does not abort on to the stock kernel, which
- * then does everything it does for it but the abort: the ICMP counters, the
- * raw sockets' copies, the error queue (ip_icmp_error()/ipv6_icmp_error()),
- * the soft error TCP reports at the timeout. The stock handler aborts
- * SYN-SENT unless the socket is owned by a user; so, unless a system call
- * owns it already, we own it while the error passes: sk_lock.owned set under
- * the socket's spinlock, as lock_sock() sets it, which makes tcp_v4_err()/
- * tcp_v6_err() take their owned branch and only store sk_err_soft. While we
- * own it, whatever else comes for the socket waits as it waits for any owner
- * (packets in the backlog, timers in tsq_flags, lock_sock() callers on
- * sk_lock.wq), and v6fix_release_owned() gives it back at once. The owned
- * branch counts the error as TcpExtLockDroppedIcmps: for an owner that was
- * only us, stock would not, so that count is taken back.
+ * Hand a soft error v6fix decided on to the stock kernel, at once, and see
+ * what it made of it. Every decision goes this way, so that v6fix never acts
+ * on an error the stock kernel discards before TCP sees it: icmp_rcv() drops
+ * an ICMP error addressed to a broadcast or multicast address (RTCF_BROADCAST,
+ * RTCF_MULTICAST) and, as icmpv6_rcv() does, one an IPsec policy refuses
+ * (xfrm*_policy_check(), with its XFRM_STATE_ICMP exception); icmp_unreach(),
+ * icmpv6_notify() and the error handlers check more. Instead of copying
+ * those checks, v6fix looks at the outcome: TCP's handler saw the error if it
+ * aborted the attempt (the socket is no longer in SYN-SENT) or if it took
+ * its owned branch, which counts TcpExtLockDroppedIcmps (tcp_v4_err(),
+ * tcp_v6_err(): first thing under the socket spinlock, 6.1 and 6.12 alike).
+ * An error TCP did not see is counted as passed, and nothing follows from it.
+ *
+ * The abort (hard; bsd and retries past their threshold) is the stock
+ * handler's when nobody owns the socket, write-queue purge included. When
+ * a system call owns it, the handler only stores the error, and the abort
+ * is deferred to when the owner lets go (abort.c).
+ *
+ * Not aborting (rfc1122, bsd and retries below their threshold) the stock
+ * kernel does everything it does for the error but the abort: the ICMP
+ * counters, the raw sockets' copies, the error queue (ip_icmp_error()/
+ * ipv6_icmp_error()), the soft error TCP reports at the timeout. The stock
+ * handler aborts SYN-SENT unless the socket is owned by a user; so, unless a
+ * system call owns it already, we own it while the error passes:
+ * sk_lock.owned set under the socket's spinlock, as lock_sock() sets it,
+ * which makes tcp_v4_err()/tcp_v6_err() take their owned branch and only
+ * store sk_err_soft. While we own it, whatever else comes for the socket
+ * waits as it waits for any owner (packets in the backlog, timers in
+ * tsq_flags, lock_sock() callers on sk_lock.wq), and v6fix_release_owned()
+ * gives it back at once. The owned branch counts the error as
+ * TcpExtLockDroppedIcmps: for an owner that was only us, stock would not, so
+ * that count is taken back.
  *
  * errqueue recverr, IPv4, a socket without IP_RECVERR: tcp_v4_err() queues
  * with ip_icmp_error() unconditionally; sock_queue_err_skb() refuses
@@ -132,16 +158,18 @@ static void v6fix_release_owned(struct sock *sk)
  * t_softerror).
  *
  * Called with bh_lock_sock() held and the lookup's reference, in the hook's
- * softirq context; drops both. The packet is consumed: NF_STOLEN.
+ * softirq context; drops both and sets ev->action to what happened. The
+ * packet is consumed: NF_STOLEN.
  */
-static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
-				       const struct nf_hook_state *state,
-				       const struct v6fix_event *ev, int errqueue)
+static unsigned int v6fix_deliver(struct sock *sk, struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  struct v6fix_event *ev, enum v6fix_errqueue errqueue)
 {
 	struct net *net = state->net;
-	bool ours = !sock_owned_by_user(sk);
+	bool suppress = ev->action == V6FIX_ACTION_SUPPRESSED;
+	bool ours = suppress && !sock_owned_by_user(sk);
 	bool v6 = ev->family == V6FIX_INET6;
-	bool hide = !v6 && errqueue == V6FIX_ERRQUEUE_RECVERR &&
+	bool hide = suppress && !v6 && errqueue == V6FIX_ERRQUEUE_RECVERR &&
 		    !v6fix_sk_recverr(sk);
 	unsigned long dropped;
 	int rcvbuf = 0, soft = READ_ONCE(sk->sk_err_soft);
@@ -161,19 +189,31 @@ static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
 	bh_lock_sock(sk);
 	if (hide)
 		cmpxchg(&sk->sk_rcvbuf, 0, rcvbuf);
-	if (ours) {
-		if (dropped)
-			__NET_ADD_STATS(net, LINUX_MIB_LOCKDROPPEDICMPS, -(long)dropped);
-		if (ev->policy == V6FIX_POLICY_RFC1122 &&
-		    sk->sk_state == TCP_SYN_SENT &&
-		    READ_ONCE(sk->sk_err_soft) == ev->err &&
-		    (v6 ? v6fix_sk_recverr6(sk) : v6fix_sk_recverr(sk))) {
-			WRITE_ONCE(sk->sk_err_soft, soft);
-			WRITE_ONCE(sk->sk_err, ev->err);
-			sk_error_report(sk);
-		}
-		v6fix_release_owned(sk);
+	if (ours && dropped)
+		__NET_ADD_STATS(net, LINUX_MIB_LOCKDROPPEDICMPS, -(long)dropped);
+
+	if (sk->sk_state != TCP_SYN_SENT) {
+		/* The stock handler aborted: nobody owned the socket. */
+		if (suppress)
+			ev->action = V6FIX_ACTION_PASSED;	/* not ours to say */
+		else
+			ev->action = V6FIX_ACTION_ABORTED;
+	} else if (!dropped) {
+		/* TCP never saw it: the stock kernel discarded it before. */
+		ev->action = V6FIX_ACTION_PASSED;
+	} else if (!suppress) {
+		/* Owned by a system call: stored; abort when it lets go. */
+		ev->action = v6fix_defer_abort(sk, ev) ?
+			     V6FIX_ACTION_DEFERRED_ABORT : V6FIX_ACTION_PASSED;
+	} else if (ours && ev->policy == V6FIX_POLICY_RFC1122 &&
+		   READ_ONCE(sk->sk_err_soft) == ev->err &&
+		   (v6 ? v6fix_sk_recverr6(sk) : v6fix_sk_recverr(sk))) {
+		WRITE_ONCE(sk->sk_err_soft, soft);
+		WRITE_ONCE(sk->sk_err, ev->err);
+		sk_error_report(sk);
 	}
+	if (ours)
+		v6fix_release_owned(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return NF_STOLEN;
@@ -184,24 +224,20 @@ static unsigned int v6fix_deliver_soft(struct sock *sk, struct sk_buff *skb,
  * full socket in SYN-SENT whose ISN is the quoted sequence number (RFC 5927:
  * a router quotes the SYN, whose sequence number is the ISN; the stack
  * accepts anything from snd_una to snd_nxt). Then the policy decides, and
- * the error goes on to the stock kernel unless it failed our checks:
- *   aborted           NF_ACCEPT: nobody owns the socket, so the stock
- *                     handler aborts, exactly as stock (6.12: with the
- *                     write-queue purge v6fix cannot call)
- *   deferred-abort    NF_ACCEPT: owned, so the stock handler only stores it
- *                     (and queues it); the abort follows when the owner
- *                     lets go (abort.c)
- *   suppressed        v6fix_deliver_soft(): stock, but no abort
+ * the error goes on to the stock kernel (v6fix_deliver()) unless it failed
+ * our checks. Those errors are dropped here, before the stock kernel's own
+ * checks: one it would have discarded too (broadcast, IPsec) then misses
+ * only its counters (IcmpInMsgs, IcmpInErrors or XfrmIn*).
  * Called with the reference the lookup took, which is dropped here; returns
  * the verdict and sets ev->action.
  */
 static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 				 struct v6fix_event *ev, u8 hops,
+				 const struct v6fix_config *cfg,
 				 struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	unsigned int verdict = NF_ACCEPT;
-	struct v6fix_net *vn = v6fix_pernet(net);
 	u8 min_hops;
 
 	if (!sk) {
@@ -239,30 +275,12 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 
 	ev->syn_retrans = inet_csk(sk)->icsk_retransmits;
 	ev->has_retrans = true;
-	ev->action = v6fix_policy_decide(ev->policy,
-					 READ_ONCE(vn->bsd_retries),
+	ev->action = v6fix_policy_decide(ev->policy, cfg->bsd_retries,
 					 ev->syn_retrans,
 					 READ_ONCE(sk->sk_err_soft) != 0,
 					 sock_owned_by_user(sk));
-	switch (ev->action) {
-	case V6FIX_ACTION_SUPPRESSED:
-		return v6fix_deliver_soft(sk, skb, state, ev,
-					  READ_ONCE(vn->errqueue));
-	case V6FIX_ACTION_DEFERRED_ABORT:
-		/*
-		 * The lock owner (connect() itself, for a locally generated
-		 * error) would only store the error, and the attempt would
-		 * wait for the next retransmission. The stock handler stores
-		 * it; the abort follows as soon as the owner lets go. The
-		 * deferred work decides and counts; this error is not counted
-		 * here. Nothing queued: the stock kernel decides.
-		 */
-		if (!v6fix_defer_abort(sk, ev))
-			ev->action = V6FIX_ACTION_PASSED;
-		break;
-	default:
-		break;
-	}
+	if (ev->action != V6FIX_ACTION_PASSED)
+		return v6fix_deliver(sk, skb, state, ev, cfg->errqueue);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
@@ -297,6 +315,7 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct net *net = state->net;
 	struct v6fix_event ev = { .family = V6FIX_INET6 };
+	struct v6fix_config cfg;
 	struct ipv6hdr _qh;
 	const struct ipv6hdr *qh;
 	struct v6fix_tcp8 _th;
@@ -338,7 +357,9 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 	ev.type = ih->icmp6_type;
 	ev.code = ih->icmp6_code;
 	ev.icmp_src.ip6 = ip6h->saddr;
-	ev.policy = READ_ONCE(v6fix_pernet(net)->policy[V6FIX_INET6]);
+	/* One snapshot of the settings decides this error (netns.h). */
+	v6fix_config_get(v6fix_pernet(net), &cfg);
+	ev.policy = cfg.policy[V6FIX_INET6];
 	/* RFC 4443 2.4 (c): an error fits the minimum MTU, unfragmented. */
 	if (frag_off & htons(IP6_MF))
 		return v6fix_malformed(net, &ev);
@@ -378,7 +399,7 @@ static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 					&ev.saddr.ip6, ntohs(ev.sport),
 					skb->dev->ifindex, inet6_sdif(skb));
 	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, ip6h->hop_limit,
-						  skb, state));
+						  &cfg, skb, state));
 }
 
 static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
@@ -387,6 +408,7 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct net *net = state->net;
 	struct v6fix_event ev = { .family = V6FIX_INET };
+	struct v6fix_config cfg;
 	struct iphdr _qh;
 	const struct iphdr *qh;
 	struct v6fix_tcp8 _th;
@@ -412,7 +434,8 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 	ev.type = ih->type;
 	ev.code = ih->code;
 	ev.icmp_src.ip = iph->saddr;
-	ev.policy = READ_ONCE(v6fix_pernet(net)->policy[V6FIX_INET]);
+	v6fix_config_get(v6fix_pernet(net), &cfg);
+	ev.policy = cfg.policy[V6FIX_INET];
 
 	qoff = off + sizeof(_ih);
 	qh = skb_header_pointer(skb, qoff, sizeof(_qh), &_qh);
@@ -443,7 +466,8 @@ static unsigned int v6fix_hook4(void *priv, struct sk_buff *skb,
 				       ev.saddr.ip, ntohs(ev.sport),
 				       inet_iif(skb), 0);
 	/* tcp_v4_err() applies IP_MINTTL to the quoted header's TTL. */
-	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl, skb, state));
+	return v6fix_done(net, &ev, v6fix_decide(net, sk, &ev, qh->ttl, &cfg,
+						  skb, state));
 }
 
 /*

@@ -11,7 +11,15 @@
  */
 #include <linux/module.h>
 
-#include "v6fix.h"
+#include "abort.h"
+#include "hook.h"
+#include "netlink.h"
+#include "netns.h"
+
+/* From the Makefile's VERSION, the one place it is set (Kbuild passes it). */
+#ifndef V6FIX_VERSION
+#error "V6FIX_VERSION is not set: build through the Makefile or DKMS"
+#endif
 
 static int __init v6fix_init(void)
 {

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "v6fix" generic netlink family: see uapi/v6fix.h for the protocol.
- * Every command has its own strict policy; commands that change state need
- * CAP_NET_ADMIN over the namespace (GENL_UNS_ADMIN_PERM). The family is
- * netns-aware: a request acts on the namespace of the socket that sent it.
+ * Every command has a policy: SET_CONFIG's names its settings, the others
+ * share one that admits no attribute. The core validates strictly
+ * (NL_VALIDATE_STRICT), because no op sets .validate, which a family with
+ * .resv_start_op 0 may not do: an unknown or unlisted attribute, a wrong
+ * length or trailing data is an error with an extack message. Commands that
+ * change state need CAP_NET_ADMIN over the namespace (GENL_UNS_ADMIN_PERM).
+ * The family is netns-aware: a request acts on the namespace of the socket
+ * that sent it.
  */
 #include <linux/module.h>
 #include <linux/proc_ns.h>
@@ -11,7 +16,10 @@
 #include <net/netlink.h>
 
 #include "compat.h"
-#include "v6fix.h"
+#include "events.h"
+#include "netlink.h"
+#include "netns.h"
+#include "stats.h"
 
 /*
  * GET_CONFIG and the stats commands take no attributes: an all-unspec
@@ -29,16 +37,15 @@ static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
 
 static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
 {
-	struct v6fix_net *vn = v6fix_pernet(net);
+	struct v6fix_config cfg;
 
+	v6fix_config_get(v6fix_pernet(net), &cfg);
 	if (nla_put_string(skb, V6FIX_A_VERSION, V6FIX_VERSION) ||
 	    nla_put_u32(skb, V6FIX_A_NETNS_INUM, net->ns.inum) ||
-	    nla_put_u32(skb, V6FIX_A_POLICY_INET6,
-			READ_ONCE(vn->policy[V6FIX_INET6])) ||
-	    nla_put_u32(skb, V6FIX_A_POLICY_INET,
-			READ_ONCE(vn->policy[V6FIX_INET])) ||
-	    nla_put_u32(skb, V6FIX_A_BSD_RETRIES, READ_ONCE(vn->bsd_retries)) ||
-	    nla_put_u32(skb, V6FIX_A_ERRQUEUE, READ_ONCE(vn->errqueue)))
+	    nla_put_u32(skb, V6FIX_A_POLICY_INET6, cfg.policy[V6FIX_INET6]) ||
+	    nla_put_u32(skb, V6FIX_A_POLICY_INET, cfg.policy[V6FIX_INET]) ||
+	    nla_put_u32(skb, V6FIX_A_BSD_RETRIES, cfg.bsd_retries) ||
+	    nla_put_u32(skb, V6FIX_A_ERRQUEUE, cfg.errqueue))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -80,29 +87,41 @@ static int v6fix_get_config(struct sk_buff *skb, struct genl_info *info)
 	return v6fix_reply(info, V6FIX_CMD_GET_CONFIG, NLMSG_GOODSIZE, v6fix_fill_config);
 }
 
+/*
+ * SET_CONFIG is all or none, in two steps. First every attribute is checked:
+ * the core has done it against v6fix_set_config_policy before we are called
+ * (a value out of range fails the request with an extack naming that
+ * attribute, before anything is applied), and here what needs the request
+ * as a whole. Then one write section of config_lock applies them together:
+ * a reader (the packet path, GET_CONFIG, a sysctl read) sees the settings
+ * before the request or after it, never some of it. Nothing in the second
+ * step can fail.
+ */
 static int v6fix_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct v6fix_net *vn = v6fix_pernet(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
+	struct v6fix_config *cfg = &vn->config;
 
-	/* The policy has checked every value: from here nothing can fail. */
 	if (!attrs[V6FIX_A_POLICY_INET6] && !attrs[V6FIX_A_POLICY_INET] &&
 	    !attrs[V6FIX_A_BSD_RETRIES] && !attrs[V6FIX_A_ERRQUEUE]) {
 		NL_SET_ERR_MSG(info->extack, "no setting given");
 		return -EINVAL;
 	}
 
+	write_seqlock_bh(&vn->config_lock);
 	if (attrs[V6FIX_A_POLICY_INET6])
-		WRITE_ONCE(vn->policy[V6FIX_INET6],
+		WRITE_ONCE(cfg->policy[V6FIX_INET6],
 			   nla_get_u32(attrs[V6FIX_A_POLICY_INET6]));
 	if (attrs[V6FIX_A_POLICY_INET])
-		WRITE_ONCE(vn->policy[V6FIX_INET],
+		WRITE_ONCE(cfg->policy[V6FIX_INET],
 			   nla_get_u32(attrs[V6FIX_A_POLICY_INET]));
 	if (attrs[V6FIX_A_BSD_RETRIES])
-		WRITE_ONCE(vn->bsd_retries,
+		WRITE_ONCE(cfg->bsd_retries,
 			   nla_get_u32(attrs[V6FIX_A_BSD_RETRIES]));
 	if (attrs[V6FIX_A_ERRQUEUE])
-		WRITE_ONCE(vn->errqueue, nla_get_u32(attrs[V6FIX_A_ERRQUEUE]));
+		WRITE_ONCE(cfg->errqueue, nla_get_u32(attrs[V6FIX_A_ERRQUEUE]));
+	write_sequnlock_bh(&vn->config_lock);
 	return 0;
 }
 
@@ -177,8 +196,9 @@ struct genl_family v6fix_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(v6fix_mcgrps),
 	/*
 	 * .resv_start_op stays 0, as for every new family: the core then
-	 * checks the reserved header field of every command and requires a
-	 * policy for each; each command's policy is strict (netlink.c above).
+	 * checks the reserved header field of every command, rejects
+	 * attributes of a command without a policy and forbids the .validate
+	 * flags that would make validation liberal.
 	 */
 };
 

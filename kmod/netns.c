@@ -9,7 +9,9 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "v6fix.h"
+#include "abort.h"
+#include "netns.h"
+#include "sysctl.h"
 
 unsigned int v6fix_net_id __read_mostly;
 
@@ -19,10 +21,11 @@ static int __net_init v6fix_net_init(struct net *net)
 	int i;
 
 	/* A namespace starts from the module parameters of the moment. */
+	seqlock_init(&vn->config_lock);
 	for (i = 0; i < V6FIX_FAMILY_NR; i++)
-		vn->policy[i] = READ_ONCE(v6fix_default_policy[i]);
-	vn->bsd_retries = READ_ONCE(v6fix_default_bsd_retries);
-	vn->errqueue = V6FIX_ERRQUEUE_STOCK;
+		vn->config.policy[i] = READ_ONCE(v6fix_default_policy[i]);
+	vn->config.bsd_retries = READ_ONCE(v6fix_default_bsd_retries);
+	vn->config.errqueue = V6FIX_ERRQUEUE_STOCK;
 	v6fix_defer_net_init(vn);
 
 	return v6fix_sysctl_register(net, vn);

@@ -10,7 +10,7 @@
 #include <linux/string.h>
 #include <net/icmp.h>
 
-#include "v6fix.h"
+#include "policy.h"
 
 static const char * const v6fix_policy_names[] = {
 	[V6FIX_POLICY_PASS] = "pass",
@@ -22,9 +22,9 @@ static const char * const v6fix_policy_names[] = {
 
 static_assert(ARRAY_SIZE(v6fix_policy_names) == __V6FIX_POLICY_MAX);
 
-const char *v6fix_policy_name(int policy)
+const char *v6fix_policy_name(enum v6fix_policy policy)
 {
-	if (policy < 0 || policy > V6FIX_POLICY_MAX)
+	if (policy >= ARRAY_SIZE(v6fix_policy_names))
 		return "?";
 	return v6fix_policy_names[policy];
 }
@@ -44,9 +44,9 @@ static const char * const v6fix_errqueue_names[] = {
 
 static_assert(ARRAY_SIZE(v6fix_errqueue_names) == __V6FIX_ERRQUEUE_MAX);
 
-const char *v6fix_errqueue_name(int errqueue)
+const char *v6fix_errqueue_name(enum v6fix_errqueue errqueue)
 {
-	if (errqueue < 0 || errqueue > V6FIX_ERRQUEUE_MAX)
+	if (errqueue >= ARRAY_SIZE(v6fix_errqueue_names))
 		return "?";
 	return v6fix_errqueue_names[errqueue];
 }
@@ -59,7 +59,7 @@ int v6fix_errqueue_parse(const char *name)
 	return i < 0 ? -EINVAL : i;
 }
 
-int v6fix_default_policy[V6FIX_FAMILY_NR] = {
+enum v6fix_policy v6fix_default_policy[V6FIX_FAMILY_NR] = {
 	[V6FIX_INET] = V6FIX_POLICY_HARD,
 	[V6FIX_INET6] = V6FIX_POLICY_HARD,
 };
@@ -72,13 +72,14 @@ static int v6fix_param_policy_set(const char *val, const struct kernel_param *kp
 
 	if (p < 0)
 		return p;
-	*(int *)kp->arg = p;
+	*(enum v6fix_policy *)kp->arg = p;
 	return 0;
 }
 
 static int v6fix_param_policy_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", v6fix_policy_name(*(int *)kp->arg));
+	return sysfs_emit(buf, "%s\n",
+			  v6fix_policy_name(*(enum v6fix_policy *)kp->arg));
 }
 
 static const struct kernel_param_ops v6fix_param_policy_ops = {
@@ -141,24 +142,25 @@ struct v6fix_soft_error {
 };
 
 static const struct v6fix_soft_error v6fix_soft6[] = {
-	{ ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE },
-	{ ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR },
-	{ ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH },
-	{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT },
-	{ ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME },
+	[V6FIX_SOFT6_NOROUTE] = { ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE },
+	[V6FIX_SOFT6_BEYOND_SCOPE] = { ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR },
+	[V6FIX_SOFT6_ADDR_UNREACH] = { ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH },
+	[V6FIX_SOFT6_HOPLIMIT] = { ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT },
+	[V6FIX_SOFT6_FRAGTIME] = { ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME },
 };
 
 static const struct v6fix_soft_error v6fix_soft4[] = {
-	{ ICMP_DEST_UNREACH, ICMP_NET_UNREACH },
-	{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
-	{ ICMP_DEST_UNREACH, ICMP_SR_FAILED },
-	{ ICMP_DEST_UNREACH, ICMP_NET_UNR_TOS },
-	{ ICMP_DEST_UNREACH, ICMP_HOST_UNR_TOS },
-	{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+	[V6FIX_SOFT4_NET_UNREACH] = { ICMP_DEST_UNREACH, ICMP_NET_UNREACH },
+	[V6FIX_SOFT4_HOST_UNREACH] = { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
+	[V6FIX_SOFT4_SR_FAILED] = { ICMP_DEST_UNREACH, ICMP_SR_FAILED },
+	[V6FIX_SOFT4_NET_UNR_TOS] = { ICMP_DEST_UNREACH, ICMP_NET_UNR_TOS },
+	[V6FIX_SOFT4_HOST_UNR_TOS] = { ICMP_DEST_UNREACH, ICMP_HOST_UNR_TOS },
+	[V6FIX_SOFT4_TTL] = { ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
 };
 
-static_assert(ARRAY_SIZE(v6fix_soft6) <= V6FIX_SLOT_NR);
-static_assert(ARRAY_SIZE(v6fix_soft4) <= V6FIX_SLOT_NR);
+/* Every named slot has its error, and the counters have room for each. */
+static_assert(ARRAY_SIZE(v6fix_soft6) == V6FIX_SOFT6_NR);
+static_assert(ARRAY_SIZE(v6fix_soft4) == V6FIX_SOFT4_NR);
 
 static const struct {
 	const struct v6fix_soft_error *err;

@@ -8,7 +8,9 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "v6fix.h"
+#include "events.h"
+#include "netns.h"
+#include "stats.h"
 
 void v6fix_stats_inc(struct v6fix_net *vn, const struct v6fix_event *ev)
 {
@@ -28,9 +30,11 @@ void v6fix_stats_reset(struct v6fix_net *vn)
 static size_t v6fix_stats_entry_size(void)
 {
 	return nla_total_size(0) +			/* V6FIX_STATS_ENTRY */
-	       nla_total_size(sizeof(u8)) * 3 +		/* family, type, code */
-	       nla_total_size(sizeof(u32)) +		/* action */
-	       nla_total_size_64bit(sizeof(u64));	/* count */
+	       nla_total_size(sizeof(u8)) +		/* FAMILY */
+	       nla_total_size(sizeof(u8)) +		/* ICMP_TYPE */
+	       nla_total_size(sizeof(u8)) +		/* ICMP_CODE */
+	       nla_total_size(sizeof(u32)) +		/* ACTION */
+	       nla_total_size_64bit(sizeof(u64));	/* COUNT */
 }
 
 /* Room for V6FIX_A_STATS with every counter non-zero. */

@@ -112,6 +112,17 @@ jq -e --arg c "$V6_C1" --arg s "$V6_S" --arg r "$V6_R1" \
 	 .policy == "bsd" and .syn_retrans == 2 and
 	 .timestamp_ns >= $t0 and .timestamp_ns <= $t1' <<<"$ev" >/dev/null
 check_err $? "aborting event ($ev) does not match the connect ($t0..$t1, port $sport)"
+# The same for IPv4: its own address attributes (NLA_IN_ADDR), a
+# big-endian port read back as the connect's port.
+read -r _ _ _ t0 t1 sport <<<"$(awk '$1 == "v4c0"' <<<"$OUT")"
+ev=$(jq -cR 'fromjson? | select(.action == "aborted" and .family == "inet" and
+				.icmp_type == 3 and .icmp_code == 0)' "$EV")
+jq -e --arg c "$V4_C1" --arg s "$V4_S" --arg r "$V4_R1" \
+	--argjson sport "${sport:-0}" --argjson t0 "${t0:-0}" --argjson t1 "${t1:-0}" \
+	'.saddr == $c and .daddr == $s and .icmp_source == $r and
+	 .sport == $sport and .dport == 1000 and .errno == "ENETUNREACH" and
+	 .timestamp_ns >= $t0 and .timestamp_ns <= $t1' <<<"$ev" >/dev/null
+check_err $? "IPv4 aborting event ($ev) does not match the connect ($t0..$t1, port $sport)"
 log_test "events: one per counted decision; fields and timestamp match the connect()"
 
 # --- two namespaces, two policies, at the same time ----------------------------------------

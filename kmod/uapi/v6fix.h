@@ -14,9 +14,10 @@
  * sends it; the family is netns-aware, so a socket opened inside a namespace
  * sees and changes only that namespace. Commands that change state need
  * CAP_NET_ADMIN in the user namespace that owns the network namespace
- * (GENL_UNS_ADMIN_PERM). Every command validates its attributes against a
- * policy of its own, strictly: an attribute a command does not take is an
- * error, reported with an extended-ack message.
+ * (GENL_UNS_ADMIN_PERM). Attributes are validated strictly against the
+ * command's policy (the commands without attributes share one that admits
+ * none): an attribute a command does not take, or of the wrong length, is
+ * an error, reported with an extended-ack message.
  *
  * V6FIX_CMD_GET_CONFIG
  *   Request: no attributes.
@@ -33,7 +34,10 @@
  * V6FIX_CMD_SET_CONFIG                                  (GENL_UNS_ADMIN_PERM)
  *   Request: at least one of V6FIX_A_POLICY_INET6, V6FIX_A_POLICY_INET,
  *   V6FIX_A_BSD_RETRIES, V6FIX_A_ERRQUEUE. Attributes not given keep their value. Either all
- *   given values are applied or, on a validation error, none.
+ *   given values are applied or, on a validation error, none (the extack
+ *   points at the attribute that failed); they are applied as one change,
+ *   so no reader (the packet path, GET_CONFIG, the sysctls) sees some of
+ *   them without the others.
  *   Reply: none (an ACK when NLM_F_ACK is set).
  *
  * The same settings are visible and writable as the per-namespace sysctls
@@ -175,7 +179,10 @@ enum v6fix_attr {
 /**
  * enum v6fix_action - what v6fix did with one soft error
  * @V6FIX_ACTION_PASSED: left to the stock kernel (policy pass, or a
- *	deferred abort that could not be queued).
+ *	deferred abort that could not be queued), or an error the stock
+ *	kernel discarded before TCP saw it (addressed to a broadcast or
+ *	multicast address, refused by an IPsec policy): v6fix does not act
+ *	on those.
  * @V6FIX_ACTION_ABORTED: the connection attempt was aborted at once with
  *	the error's errno; the error was consumed.
  * @V6FIX_ACTION_DEFERRED_ABORT: the socket was owned by the user when the
@@ -227,8 +234,13 @@ enum v6fix_stat_attr {
 #define V6FIX_STAT_A_MAX	(__V6FIX_STAT_A_MAX - 1)
 
 /*
- * Attributes of a V6FIX_CMD_EVENT message. Addresses are in network byte
- * order, 4 bytes for AF_INET and 16 for AF_INET6; ports in host order.
+ * Attributes of a V6FIX_CMD_EVENT message. Addresses follow netlink's
+ * convention (as tcp_metrics' _IPV4/_IPV6 or MPTCP's SADDR4/SADDR6): one
+ * attribute per family, in network byte order (NLA_IN_ADDR: a __be32,
+ * NLA_IN6_ADDR: a struct in6_addr), and only the family's are sent. Ports
+ * are NLA_BE16, network byte order. Attributes 6 to 10 carried addresses
+ * sized by family and host-order ports in earlier versions: no longer
+ * sent, their numbers not reused.
  */
 enum v6fix_event_attr {
 	V6FIX_EV_A_UNSPEC,
@@ -237,16 +249,24 @@ enum v6fix_event_attr {
 	V6FIX_EV_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
 	V6FIX_EV_A_ICMP_TYPE,		/* u8 */
 	V6FIX_EV_A_ICMP_CODE,		/* u8 */
-	V6FIX_EV_A_ICMP_SOURCE,		/* binary: the sender of the error */
-	V6FIX_EV_A_SADDR,		/* binary: the connection's local address */
-	V6FIX_EV_A_DADDR,		/* binary: the connection's remote address */
-	V6FIX_EV_A_SPORT,		/* u16: local port */
-	V6FIX_EV_A_DPORT,		/* u16: remote port */
+	V6FIX_EV_A_UNUSED_6,
+	V6FIX_EV_A_UNUSED_7,
+	V6FIX_EV_A_UNUSED_8,
+	V6FIX_EV_A_UNUSED_9,
+	V6FIX_EV_A_UNUSED_10,
 	V6FIX_EV_A_ERRNO,		/* u32: the error's errno (positive) */
 	V6FIX_EV_A_POLICY,		/* u32: enum v6fix_policy in force */
 	V6FIX_EV_A_ACTION,		/* u32: enum v6fix_action */
 	V6FIX_EV_A_SYN_RETRANS,		/* u32: SYN retransmissions so far */
 	V6FIX_EV_A_DELAY_NS,		/* u64: deferred decisions: error to decision */
+	V6FIX_EV_A_ICMP_SOURCE4,	/* in_addr: the sender of an ICMP error */
+	V6FIX_EV_A_ICMP_SOURCE6,	/* in6_addr: the sender of an ICMPv6 error */
+	V6FIX_EV_A_SADDR4,		/* in_addr: the connection's local address */
+	V6FIX_EV_A_SADDR6,		/* in6_addr */
+	V6FIX_EV_A_DADDR4,		/* in_addr: the connection's remote address */
+	V6FIX_EV_A_DADDR6,		/* in6_addr */
+	V6FIX_EV_A_SPORT,		/* be16: local port */
+	V6FIX_EV_A_DPORT,		/* be16: remote port */
 	__V6FIX_EV_A_MAX
 };
 

@@ -8,7 +8,9 @@ Usage: genl.py CMD [TYPE:KIND:VALUE ...]
   CMD    command number (uapi enum v6fix_cmd)
   KIND   u8, u16, u32, u64 or str
 Prints "ok" and the reply's attributes as TYPE=VALUE (u32 or string), or
-"error ERRNO_NAME: EXTACK". Exit status: 0, or the errno.
+"error ERRNO_NAME: EXTACK", followed by " [attribute TYPE]" when the kernel's
+extack points at one of the request's attributes (NLMSGERR_ATTR_OFFS).
+Exit status: 0, or the errno.
 
 Usage: genl.py -
   One request per line of stdin (CMD [TYPE:KIND:VALUE ...]), all on one
@@ -32,6 +34,7 @@ NLMSG_ERROR = 2
 NLM_F_CAPPED = 0x100
 NLM_F_ACK_TLVS = 0x200
 NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
 SOL_NETLINK = 270
 NETLINK_EXT_ACK = 11
 
@@ -42,6 +45,19 @@ def align(n):
 
 def attr(t, payload):
     return struct.pack("=HH", 4 + len(payload), t) + payload + b"\0" * (align(len(payload)) - len(payload))
+
+
+def attr_at(payload, off):
+    """The type of the attribute of @payload that starts at byte @off, or None."""
+    pos = 0
+    while pos + 4 <= len(payload):
+        ln, t = struct.unpack("=HH", payload[pos:pos + 4])
+        if pos == off:
+            return t & 0x3FFF
+        if ln < 4:
+            break
+        pos += align(ln)
+    return None
 
 
 def attrs(buf):
@@ -81,7 +97,15 @@ class Genl:
                         off = 4 + 16
                         if not flags & NLM_F_CAPPED:
                             off = 4 + align(struct.unpack("=I", msg[4:8])[0])
-                        text = attrs(msg[off:]).get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode()
+                        tlvs = attrs(msg[off:])
+                        text = tlvs.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode()
+                        if NLMSGERR_ATTR_OFFS in tlvs:
+                            # From the request's nlmsghdr; its attributes follow
+                            # the 16-byte header and the 4-byte genlmsghdr.
+                            bad = struct.unpack("=I", tlvs[NLMSGERR_ATTR_OFFS][:4])[0]
+                            t = attr_at(payload, bad - 20)
+                            if t is not None:
+                                text += " [attribute %d]" % t
                     return err, text, replies
                 replies.append(attrs(msg[4:]))
 

@@ -21,7 +21,10 @@
       dport=P [type=T code=C] [delay=S] [wrong=N] (wrong sequence number)
       [nosock=N] (a port nobody uses) [fuzz=N] (malformed quotes, wrong
       sequence numbers) [right=1] (the ISN itself) [badsum=1] (IPv4: a
-      broken checksum). F is created once IF is watched. Prints per job:
+      broken checksum) [to=ADDR] (send the errors to ADDR, e.g. a
+      broadcast address, instead of the SYN's source) [pad=N] (N bytes
+      more quoted: past the link MTU the error leaves in fragments).
+      F is created once IF is watched. Prints per job:
       FAM/DPORT isn ISN sport SPORT sent N.
 """
 import os
@@ -320,6 +323,7 @@ def do_spoof(args):
         open(ready, "w").close()
     tx = {6: socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6),
           4: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)}
+    tx[4].setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     rnd = random.Random(5927)
     pending = list(jobs)
     end = time.monotonic() + 30
@@ -344,16 +348,19 @@ def spoof_job(job, tx, rnd, src, dst, sport, isn):
     code = int(job.get("code", 0))
     time.sleep(float(job.get("delay", 0)))
 
+    to = job.get("to", src)
+    pad = bytes(int(job.get("pad", 0)))
+
     def quote(sp, seq):
         if fam == 6:
-            return ip6_quote(src, dst, sp, dport, seq & 0xFFFFFFFF)
-        return ip4_quote(src, dst, sp, dport, seq & 0xFFFFFFFF)
+            return ip6_quote(src, dst, sp, dport, seq & 0xFFFFFFFF) + pad
+        return ip4_quote(src, dst, sp, dport, seq & 0xFFFFFFFF) + pad
 
     def send(q, t=typ, c=code, badsum=False):
         if fam == 6:
-            tx.sendto(icmp6_msg(t, c, q), (src, 0))
+            tx.sendto(icmp6_msg(t, c, q), (to, 0))
         else:
-            tx.sendto(icmp4_msg(t, c, q, badsum), (src, 0))
+            tx.sendto(icmp4_msg(t, c, q, badsum), (to, 0))
 
     n = 0
     for k in range(int(job.get("wrong", 0))):

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The v6fix generic netlink family, from userspace (see genl.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,16 +368,24 @@ int v6fix_genl_reset_stats(struct v6fix_genl *g)
 	return transact(g, msg, NULL, NULL);
 }
 
-/* An address attribute: as long as the family's addresses. */
-static int get_addr(struct nlattr *a, uint8_t family, uint8_t *out)
+/*
+ * The event's address attributes of @family (uapi: one attribute per family,
+ * NLA_IN_ADDR or NLA_IN6_ADDR): @type4 or @type6, the other absent. Returns
+ * 1 if given, 0 if neither is, -EBADMSG for the other family's.
+ */
+static int get_addr(struct nlattr **tb, int type4, int type6, uint8_t family,
+		    uint8_t *out)
 {
-	int len = family == AF_INET6 ? 16 : 4;
+	int want = family == AF_INET6 ? type6 : type4;
+	int other = family == AF_INET6 ? type4 : type6;
 
-	if (nla_len(a) != len)
+	if (tb[other])
 		return -EBADMSG;
+	if (!tb[want])
+		return 0;
 	memset(out, 0, 16);
-	memcpy(out, nla_data(a), len);
-	return 0;
+	memcpy(out, nla_data(tb[want]), nla_len(tb[want]));
+	return 1;
 }
 
 int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
@@ -387,14 +396,22 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
 		[V6FIX_EV_A_FAMILY] = { .type = NLA_U8 },
 		[V6FIX_EV_A_ICMP_TYPE] = { .type = NLA_U8 },
 		[V6FIX_EV_A_ICMP_CODE] = { .type = NLA_U8 },
-		[V6FIX_EV_A_SPORT] = { .type = NLA_U16 },
-		[V6FIX_EV_A_DPORT] = { .type = NLA_U16 },
 		[V6FIX_EV_A_ERRNO] = { .type = NLA_U32 },
 		[V6FIX_EV_A_POLICY] = { .type = NLA_U32 },
 		[V6FIX_EV_A_ACTION] = { .type = NLA_U32 },
 		[V6FIX_EV_A_SYN_RETRANS] = { .type = NLA_U32 },
 		[V6FIX_EV_A_DELAY_NS] = { .type = NLA_U64 },
+		/* Exact lengths: libnl checks only a minimum unless told. */
+		[V6FIX_EV_A_ICMP_SOURCE4] = { .minlen = 4, .maxlen = 4 },
+		[V6FIX_EV_A_ICMP_SOURCE6] = { .minlen = 16, .maxlen = 16 },
+		[V6FIX_EV_A_SADDR4] = { .minlen = 4, .maxlen = 4 },
+		[V6FIX_EV_A_SADDR6] = { .minlen = 16, .maxlen = 16 },
+		[V6FIX_EV_A_DADDR4] = { .minlen = 4, .maxlen = 4 },
+		[V6FIX_EV_A_DADDR6] = { .minlen = 16, .maxlen = 16 },
+		[V6FIX_EV_A_SPORT] = { .minlen = 2, .maxlen = 2 },
+		[V6FIX_EV_A_DPORT] = { .minlen = 2, .maxlen = 2 },
 	};
+	int src, sa, da;
 
 	memset(ev, 0, sizeof(*ev));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
@@ -402,7 +419,7 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
 		return -EBADMSG;
 	if (!tb[V6FIX_EV_A_TIMESTAMP_NS] || !tb[V6FIX_EV_A_FAMILY] ||
 	    !tb[V6FIX_EV_A_ICMP_TYPE] || !tb[V6FIX_EV_A_ICMP_CODE] ||
-	    !tb[V6FIX_EV_A_ICMP_SOURCE] || !tb[V6FIX_EV_A_ERRNO] ||
+	    !tb[V6FIX_EV_A_ERRNO] ||
 	    !tb[V6FIX_EV_A_POLICY] || !tb[V6FIX_EV_A_ACTION])
 		return -EBADMSG;
 	ev->timestamp_ns = nla_get_u64(tb[V6FIX_EV_A_TIMESTAMP_NS]);
@@ -411,21 +428,25 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
 		return -EBADMSG;
 	ev->icmp_type = nla_get_u8(tb[V6FIX_EV_A_ICMP_TYPE]);
 	ev->icmp_code = nla_get_u8(tb[V6FIX_EV_A_ICMP_CODE]);
-	if (get_addr(tb[V6FIX_EV_A_ICMP_SOURCE], ev->family, ev->icmp_source))
+	src = get_addr(tb, V6FIX_EV_A_ICMP_SOURCE4, V6FIX_EV_A_ICMP_SOURCE6,
+		       ev->family, ev->icmp_source);
+	if (src != 1)
 		return -EBADMSG;
 	ev->err = nla_get_u32(tb[V6FIX_EV_A_ERRNO]);
 	ev->policy = nla_get_u32(tb[V6FIX_EV_A_POLICY]);
 	ev->action = nla_get_u32(tb[V6FIX_EV_A_ACTION]);
 
-	if (tb[V6FIX_EV_A_SADDR] || tb[V6FIX_EV_A_DADDR] ||
-	    tb[V6FIX_EV_A_SPORT] || tb[V6FIX_EV_A_DPORT]) {
-		if (!tb[V6FIX_EV_A_SADDR] || !tb[V6FIX_EV_A_DADDR] ||
-		    !tb[V6FIX_EV_A_SPORT] || !tb[V6FIX_EV_A_DPORT] ||
-		    get_addr(tb[V6FIX_EV_A_SADDR], ev->family, ev->saddr) ||
-		    get_addr(tb[V6FIX_EV_A_DADDR], ev->family, ev->daddr))
+	sa = get_addr(tb, V6FIX_EV_A_SADDR4, V6FIX_EV_A_SADDR6, ev->family, ev->saddr);
+	da = get_addr(tb, V6FIX_EV_A_DADDR4, V6FIX_EV_A_DADDR6, ev->family, ev->daddr);
+	if (sa < 0 || da < 0)
+		return -EBADMSG;
+	if (sa || da || tb[V6FIX_EV_A_SPORT] || tb[V6FIX_EV_A_DPORT]) {
+		/* Half a connection is none. */
+		if (!sa || !da || !tb[V6FIX_EV_A_SPORT] || !tb[V6FIX_EV_A_DPORT])
 			return -EBADMSG;
-		ev->sport = nla_get_u16(tb[V6FIX_EV_A_SPORT]);
-		ev->dport = nla_get_u16(tb[V6FIX_EV_A_DPORT]);
+		/* NLA_BE16: network byte order. */
+		ev->sport = ntohs(nla_get_u16(tb[V6FIX_EV_A_SPORT]));
+		ev->dport = ntohs(nla_get_u16(tb[V6FIX_EV_A_DPORT]));
 		ev->has_conn = true;
 	}
 	if (tb[V6FIX_EV_A_SYN_RETRANS]) {

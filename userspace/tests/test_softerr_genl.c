@@ -141,31 +141,37 @@ static void test_parse_stats_bad(void **state)
 static struct nl_msg *event_msg(uint8_t family, bool conn, bool deferred, int omit)
 {
 	struct nl_msg *msg = nlmsg_alloc();
-	uint8_t a6[16], a4[4], s6[16], d6[16];
-	int alen = family == AF_INET6 ? 16 : 4;
-	const void *src = family == AF_INET6 ? (void *)a6 : (void *)a4;
+	uint8_t a6[16], a4[4], s6[16], d6[16], s4[4], d4[4];
+	bool v6 = family == AF_INET6;
+	int src_a = v6 ? V6FIX_EV_A_ICMP_SOURCE6 : V6FIX_EV_A_ICMP_SOURCE4;
+	int sa = v6 ? V6FIX_EV_A_SADDR6 : V6FIX_EV_A_SADDR4;
+	int da = v6 ? V6FIX_EV_A_DADDR6 : V6FIX_EV_A_DADDR4;
+	int alen = v6 ? 16 : 4;
 
 	inet_pton(AF_INET6, "fd00:1::1", a6);
 	inet_pton(AF_INET6, "fd00:1::2", s6);
 	inet_pton(AF_INET6, "fd00:2::2", d6);
 	inet_pton(AF_INET, "10.0.1.1", a4);
+	inet_pton(AF_INET, "10.0.1.2", s4);
+	inet_pton(AF_INET, "10.0.2.2", d4);
 	assert_non_null(genlmsg_put(msg, 0, 0, 0x20, 0, 0, V6FIX_CMD_EVENT, 1));
 #define PUT(attr, call) do { if (omit != (attr)) { call; } } while (0)
 	PUT(V6FIX_EV_A_TIMESTAMP_NS, nla_put_u64(msg, V6FIX_EV_A_TIMESTAMP_NS, 123456789012ull));
 	PUT(V6FIX_EV_A_FAMILY, nla_put_u8(msg, V6FIX_EV_A_FAMILY, family));
 	PUT(V6FIX_EV_A_ICMP_TYPE, nla_put_u8(msg, V6FIX_EV_A_ICMP_TYPE, 1));
 	PUT(V6FIX_EV_A_ICMP_CODE, nla_put_u8(msg, V6FIX_EV_A_ICMP_CODE, 3));
-	PUT(V6FIX_EV_A_ICMP_SOURCE, nla_put(msg, V6FIX_EV_A_ICMP_SOURCE, alen, src));
+	PUT(src_a, nla_put(msg, src_a, alen, v6 ? (void *)a6 : (void *)a4));
 	PUT(V6FIX_EV_A_ERRNO, nla_put_u32(msg, V6FIX_EV_A_ERRNO, EHOSTUNREACH));
 	PUT(V6FIX_EV_A_POLICY, nla_put_u32(msg, V6FIX_EV_A_POLICY, V6FIX_POLICY_HARD));
 	PUT(V6FIX_EV_A_ACTION, nla_put_u32(msg, V6FIX_EV_A_ACTION,
 					   deferred ? V6FIX_ACTION_DEFERRED_ABORT :
 						      V6FIX_ACTION_ABORTED));
 	if (conn) {
-		PUT(V6FIX_EV_A_SADDR, nla_put(msg, V6FIX_EV_A_SADDR, 16, s6));
-		PUT(V6FIX_EV_A_DADDR, nla_put(msg, V6FIX_EV_A_DADDR, 16, d6));
-		PUT(V6FIX_EV_A_SPORT, nla_put_u16(msg, V6FIX_EV_A_SPORT, 40001));
-		PUT(V6FIX_EV_A_DPORT, nla_put_u16(msg, V6FIX_EV_A_DPORT, 1003));
+		PUT(sa, nla_put(msg, sa, alen, v6 ? (void *)s6 : (void *)s4));
+		PUT(da, nla_put(msg, da, alen, v6 ? (void *)d6 : (void *)d4));
+		/* NLA_BE16, as events.c's nla_put_be16() */
+		PUT(V6FIX_EV_A_SPORT, nla_put_u16(msg, V6FIX_EV_A_SPORT, htons(40001)));
+		PUT(V6FIX_EV_A_DPORT, nla_put_u16(msg, V6FIX_EV_A_DPORT, htons(1003)));
 		nla_put_u32(msg, V6FIX_EV_A_SYN_RETRANS, 2);
 	}
 	if (deferred)
@@ -201,6 +207,17 @@ static void test_parse_event(void **state)
 	assert_int_equal(ev.delay_ns, 1500000);
 	nlmsg_free(msg);
 
+	/* IPv4: the family's own attributes, ports in network byte order. */
+	msg = event_msg(AF_INET, true, false, -1);
+	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(ev.family, AF_INET);
+	assert_string_equal(inet_ntop(AF_INET, ev.icmp_source, buf, sizeof(buf)), "10.0.1.1");
+	assert_string_equal(inet_ntop(AF_INET, ev.saddr, buf, sizeof(buf)), "10.0.1.2");
+	assert_string_equal(inet_ntop(AF_INET, ev.daddr, buf, sizeof(buf)), "10.0.2.2");
+	assert_int_equal(ev.sport, 40001);
+	assert_int_equal(ev.dport, 1003);
+	nlmsg_free(msg);
+
 	/* A malformed error: no connection, no retransmissions, no delay. */
 	msg = event_msg(AF_INET, false, false, -1);
 	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), 0);
@@ -216,10 +233,10 @@ static void test_parse_event_bad(void **state)
 {
 	static const int required[] = {
 		V6FIX_EV_A_TIMESTAMP_NS, V6FIX_EV_A_FAMILY, V6FIX_EV_A_ICMP_TYPE,
-		V6FIX_EV_A_ICMP_CODE, V6FIX_EV_A_ICMP_SOURCE, V6FIX_EV_A_ERRNO,
+		V6FIX_EV_A_ICMP_CODE, V6FIX_EV_A_ICMP_SOURCE6, V6FIX_EV_A_ERRNO,
 		V6FIX_EV_A_POLICY, V6FIX_EV_A_ACTION,
 		/* half a connection is none */
-		V6FIX_EV_A_SADDR, V6FIX_EV_A_DPORT,
+		V6FIX_EV_A_SADDR6, V6FIX_EV_A_DPORT,
 	};
 	struct v6fix_event_msg ev;
 	struct nl_msg *msg;
@@ -230,9 +247,24 @@ static void test_parse_event_bad(void **state)
 		assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
 		nlmsg_free(msg);
 	}
-	/* An IPv6 event with IPv4-sized addresses. */
-	msg = event_msg(AF_INET6, false, false, V6FIX_EV_A_ICMP_SOURCE);
-	nla_put_u32(msg, V6FIX_EV_A_ICMP_SOURCE, 0x0a000101);
+	/* An IPv6 event with the IPv4 attribute for its source. */
+	msg = event_msg(AF_INET6, false, false, V6FIX_EV_A_ICMP_SOURCE6);
+	nla_put_u32(msg, V6FIX_EV_A_ICMP_SOURCE4, htonl(0x0a000101));
+	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
+	nlmsg_free(msg);
+	/* ... with both. */
+	msg = event_msg(AF_INET6, true, false, -1);
+	nla_put_u32(msg, V6FIX_EV_A_SADDR4, htonl(0x0a000102));
+	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
+	nlmsg_free(msg);
+	/* ... an address of the wrong length. */
+	msg = event_msg(AF_INET6, false, false, V6FIX_EV_A_ICMP_SOURCE6);
+	nla_put_u32(msg, V6FIX_EV_A_ICMP_SOURCE6, 0x0a000101);
+	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
+	nlmsg_free(msg);
+	/* A port that is not 16 bits. */
+	msg = event_msg(AF_INET, true, false, V6FIX_EV_A_SPORT);
+	nla_put_u32(msg, V6FIX_EV_A_SPORT, 40001);
 	assert_int_equal(v6fix_genl_parse_event(nlmsg_hdr(msg), &ev), -EBADMSG);
 	nlmsg_free(msg);
 }
