@@ -164,6 +164,7 @@ static double real_ms(void)
 }
 
 /* On a terminal, one line on stderr that says where the probe is. */
+static void progress(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(struct probe *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -277,6 +278,8 @@ static int scenario_dir(char *dir, size_t len)
  * "err ...") in @ans, the lines before it (a capture's SYNs) in @more.
  * 0 on "ok", -1 otherwise.
  */
+static int env_cmd(struct probe *p, char *ans, size_t anslen, char *more, size_t morelen,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static int env_cmd(struct probe *p, char *ans, size_t anslen, char *more, size_t morelen,
 		   const char *fmt, ...)
 {
