@@ -71,7 +71,7 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
-	@echo '                  then check-kernel-install'
+	@echo '                  then check-kernel-install and check-debug'
 	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
 	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make check-debug  the debug kernel (scripts/build-kernel): its checkers on fixtures, the VM suites on it'
@@ -255,7 +255,8 @@ check-fcnal: all selftests
 
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
-# Then a kernel installed after v6fix-dkms (check-kernel-install).
+# Then a kernel installed after v6fix-dkms (check-kernel-install), and the
+# debug kernel (check-debug: its build alone is most of an hour on 2 cores).
 check-large: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
@@ -268,6 +269,7 @@ check-large: all selftests
 			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
 	done
 	@$(MAKE) --no-print-directory check-kernel-install
+	@$(MAKE) --no-print-directory check-debug
 
 # The Debian packages installed for real in each kernel's guest (whole root
 # a throwaway overlay): DKMS, autoload, boot-time sysctl, purge.
