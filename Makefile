@@ -237,7 +237,7 @@ check-debug: cli tools
 	@scripts/build-kernel
 	@$(MAKE) --no-print-directory KVERS=$(DEBUG_KVER) OWN_KVERS= modules \
 		build/$(DEBUG_KVER)/fixtures/v6fix_debug_fixture.ko
-	@netns-tests/run netns-tests/harness-debug.sh $(DEBUG_KVER)
+	@V6FIX_DEBUG_KVER=$(DEBUG_KVER) netns-tests/run netns-tests/harness-debug.sh
 	@echo "== VM tests on $(DEBUG_KVER)"
 	@scripts/vm-run -k $(DEBUG_KVER) -t 7200 -m 2G -- netns-tests/run $(DEBUG_TESTS:%=netns-tests/%)
 
