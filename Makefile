@@ -13,6 +13,13 @@ DESTDIR ?=
 # install-deps sees kernels it installed.
 KVERS ?= $(shell for d in /lib/modules/*/build; do [ -e "$$d/Makefile" ] && \
 	basename "$$(dirname "$$d")"; done 2>/dev/null | sort -V)
+# Kernels of our own (scripts/build-kernel: build/kernels/RELEASE/): `make`
+# builds v6fix.ko for them too, against their object tree; they are not in
+# KVERS (make check-debug runs the VM tests on the debug kernel).
+OWN_KVERS ?= $(sort $(patsubst build/kernels/%/key,%,$(wildcard build/kernels/*/key)))
+# The tree a kernel's modules build against: Debian's headers, or ours.
+kdir = $(firstword $(patsubst %/Makefile,%,$(wildcard /lib/modules/$(1)/build/Makefile \
+	$(CURDIR)/build/kernels/$(1)/obj/Makefile)) /lib/modules/$(1)/build)
 
 # Userspace: C11, warnings are errors. SAN=1 builds a separate tree with
 # ASan+UBSan for the tests.
@@ -42,7 +49,7 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-host-asan check-vm check-large check-fcnal tools selftests fuzz fuzz-smoke fuzz-build run install \
+	check-host check-host-asan check-vm check-large check-fcnal check-debug tools selftests fuzz fuzz-smoke fuzz-build run install \
 	uninstall clean help install-cli install-dkms deb check-package check-kernel-install
 .DEFAULT_GOAL := all
 
@@ -67,6 +74,7 @@ help:
 	@echo '                  then check-kernel-install'
 	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
 	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
+	@echo 'make check-debug  the debug kernel (scripts/build-kernel): its checkers on fixtures, the VM suites on it'
 	@echo 'make check-fcnal  upstream fcnal-test.sh (TCP, no VRF) under pass and hard, each kernel'
 	@echo 'make selftests    fcnal-test.sh and nettest from linux-source-SERIES into build/selftests/'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, completion, examples, DKMS sources'
@@ -133,15 +141,16 @@ fuzz-smoke: fuzz-build
 # Kbuild before 6.13 writes objects next to the sources, so each kernel
 # builds from its own copy under build/<KVER>/mod (cp -p keeps mtimes, so
 # unchanged sources are not rebuilt). W=1: the tree must build without warnings.
-modules: $(KVERS:%=build/%/v6fix.ko)
+MOD_KVERS = $(sort $(KVERS) $(OWN_KVERS))
+modules: $(MOD_KVERS:%=build/%/v6fix.ko)
 
 build/%/v6fix.ko: $(KMOD_SRCS)
-	@test -e /lib/modules/$*/build/Makefile || { echo "no headers for kernel $*" >&2; exit 1; }
+	@test -e $(call kdir,$*)/Makefile || { echo "no headers for kernel $*" >&2; exit 1; }
 	@mkdir -p build/$*/mod/kmod/uapi
 	@cp -p Kbuild build/$*/mod/
 	@cp -p kmod/*.c kmod/*.h build/$*/mod/kmod/
 	@cp -p kmod/uapi/*.h build/$*/mod/kmod/uapi/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/mod W=1 \
+	$(MAKE) -C $(call kdir,$*) M=$(CURDIR)/build/$*/mod W=1 \
 		KCFLAGS=-Werror V6FIX_VERSION=$(VERSION) modules
 	cp build/$*/mod/v6fix.ko $@
 
@@ -169,10 +178,18 @@ build/selftests/%/nettest: build/selftests/%/fcnal-test.sh
 build/%/fixtures/v6fix_warn_fixture.ko: netns-tests/fixtures/warn/warn.c
 	@mkdir -p build/$*/fixtures/warn
 	@cp -p netns-tests/fixtures/warn/* build/$*/fixtures/warn/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/fixtures/warn modules
+	$(MAKE) -C $(call kdir,$*) M=$(CURDIR)/build/$*/fixtures/warn modules
 	cp build/$*/fixtures/warn/v6fix_warn_fixture.ko $@
 
 fixtures: $(KVERS:%=build/%/fixtures/v6fix_warn_fixture.ko)
+
+# A module that commits the sin its parameter names: proves the debug
+# kernel's checkers fail a run (netns-tests/harness-debug.sh).
+build/%/fixtures/v6fix_debug_fixture.ko: netns-tests/fixtures/debug/sins.c netns-tests/fixtures/debug/Kbuild
+	@mkdir -p build/$*/fixtures/debug
+	@cp -p netns-tests/fixtures/debug/* build/$*/fixtures/debug/
+	$(MAKE) -C $(call kdir,$*) M=$(CURDIR)/build/$*/fixtures/debug W=1 KCFLAGS=-Werror modules
+	cp build/$*/fixtures/debug/v6fix_debug_fixture.ko $@
 
 # --- tests ----------------------------------------------------------------------
 deps:
@@ -208,6 +225,21 @@ check-vm: all fixtures
 		echo "== VM tests on $$k"; \
 		scripts/vm-run -k $$k -t 3600 -m 2G -- netns-tests/run vm; \
 	done
+
+# The debug kernel (scripts/build-kernel: KASAN, lockdep, kmemleak, ...): built
+# or found in build/kernels/, each checker proved on a fixture that commits
+# its sin, then the module's VM suites on it and a kmemleak scan after the
+# last unload. Any splat fails the run (scripts/vm-run).
+DEBUG_KVER = $(shell scripts/build-kernel --print-release)
+DEBUG_TESTS := vm-module.sh vm-softerr.sh vm-softerr-codes.sh vm-softerr-spoof.sh \
+	vm-softerr-stock.sh vm-reliability.sh vm-debate.sh debug-kmemleak.sh
+check-debug: cli tools
+	@scripts/build-kernel
+	@$(MAKE) --no-print-directory KVERS=$(DEBUG_KVER) OWN_KVERS= modules \
+		build/$(DEBUG_KVER)/fixtures/v6fix_debug_fixture.ko
+	@netns-tests/run netns-tests/harness-debug.sh $(DEBUG_KVER)
+	@echo "== VM tests on $(DEBUG_KVER)"
+	@scripts/vm-run -k $(DEBUG_KVER) -t 7200 -m 2G -- netns-tests/run $(DEBUG_TESTS:%=netns-tests/%)
 
 # Upstream's fcnal-test.sh (netns-tests/peer-fcnal.sh) in the VM: the TCP
 # functions without VRF (nor TCP-MD5) under pass and hard; check-large:
