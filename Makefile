@@ -218,7 +218,7 @@ check-fcnal: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== fcnal-test.sh on $$k"; \
 		scripts/vm-run -k $$k -t 1500 -m 2G -- \
-			env V6FIX_FCNAL_MD5=0 netns-tests/run netns-tests/peer-fcnal.sh; \
+			env V6FIX_FCNAL_MD5=0 netns-tests/run fcnal; \
 	done
 
 # The reliability test with the issue's full counts (100,000 malformed errors
@@ -233,7 +233,7 @@ check-large: all selftests
 		scripts/vm-run -k $$k -t 21600 -m 2G -- \
 			env V6FIX_FCNAL_POLICIES="stock pass hard rfc1122 bsd" \
 			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
-			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
+			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run fcnal; \
 	done
 	@$(MAKE) --no-print-directory check-kernel-install
 
