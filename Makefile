@@ -149,7 +149,7 @@ build/%/v6fix.ko: $(KMOD_SRCS)
 # build/selftests/SERIES/ (SERIES 6.1, 6.12: one per kernel in KVERS): the
 # tree's tools/testing/selftests/net/ from /usr/src/linux-source-SERIES.tar.xz
 # (installed by scripts/install-deps; reading it takes about a minute, once)
-# and nettest built from it. netns-tests/vm-fcnal.sh runs them in the VM.
+# and nettest built from it. netns-tests/peer-fcnal.sh runs them in the VM.
 KSERIES = $(sort $(foreach k,$(KVERS),$(word 1,$(subst ., ,$(k))).$(word 2,$(subst ., ,$(k)))))
 selftests: $(foreach s,$(KSERIES),build/selftests/$(s)/nettest)
 
