@@ -31,10 +31,11 @@
 #   V6FIX_FCNAL_ONLY=ERE  in a FUNCTION, run only the tests whose names (as
 #                         printed, without "TEST: ") match ERE, and expect
 #                         only the matching lines of the .fail file;
-#                         "error-path" is make check's selection (below)
+#                         "error-path": the selection meant for make check
+#                         (below; not a stage of it yet)
 #   V6FIX_FCNAL_ICMP=1    count the ICMP errors ns-A and ns-B receive, per
 #                         test (in the .times file), and fail a FUNCTION in
-#                         which no test met one (make check: 1)
+#                         which no test met one
 #   V6FIX_FCNAL_VERBOSE=1 the script's -v: every command and its output in the log
 #   V6FIX_FCNAL_UPDATE=1  write the .fail files from this run instead (with
 #                         V6FIX_FCNAL_ONLY, the selected tests' lines)
@@ -56,7 +57,7 @@ KO=$TOP/build/$KVER/v6fix.ko
 POLICIES=${V6FIX_FCNAL_POLICIES:-pass hard}
 TESTS=${V6FIX_FCNAL_TESTS:-ipv4_tcp_novrf ipv6_tcp_novrf}
 ONLY=${V6FIX_FCNAL_ONLY:-}
-# make check's selection (V6FIX_FCNAL_ONLY=error-path): in ipv4_tcp_novrf
+# The selection meant for make check (V6FIX_FCNAL_ONLY=error-path): in ipv4_tcp_novrf
 # and ipv6_tcp_novrf, the tests that meet an ICMP error (a connect bound to
 # the device, to an address of the loopback: the neighbour lookup fails and
 # the kernel sends itself a host unreachable, as in the tests that stopped
