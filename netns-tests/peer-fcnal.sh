@@ -36,6 +36,8 @@
 #   V6FIX_FCNAL_ICMP=1    count the ICMP errors ns-A and ns-B receive, per
 #                         test (in the .times file), and fail a FUNCTION in
 #                         which no test met one
+#   V6FIX_FCNAL_SYSCTL="K=V ..." in a FUNCTION, after setup, set these in
+#                         ns-A and ns-B (net.v6fix.softerr_errqueue=recverr)
 #   V6FIX_FCNAL_VERBOSE=1 the script's -v: every command and its output in the log
 #   V6FIX_FCNAL_UPDATE=1  write the .fail files from this run instead (with
 #                         V6FIX_FCNAL_ONLY, the selected tests' lines)
@@ -207,13 +209,16 @@ fcnal() {
 			[ "$3" = 1 ] || fips_enabled=1
 			[ "$6" != 1 ] || VERBOSE=1
 			setup "$2"
+			for ns in $NSA $NSB; do
+				[ -z "$7" ] || ip netns exec $ns sysctl -qw $7 || exit 1
+			done
 			[ -z "$4" ] || fcnal_only "$1" "$4"
 			[ "$5" != 1 ] || fcnal_icmp
 			"$1"
 			cleanup 2>/dev/null
 			printf "\nTests passed: %3d\nTests failed: %3d\n" $nsuccess $nfail' \
 			fcnal "${t#vrf:}" "$vrf" "${V6FIX_FCNAL_MD5:-1}" "$ONLY" "$V6FIX_ICMP" \
-			"${V6FIX_FCNAL_VERBOSE:-0}"
+			"${V6FIX_FCNAL_VERBOSE:-0}" "${V6FIX_FCNAL_SYSCTL:-}"
 		;;
 	*)
 		local v=
