@@ -168,7 +168,7 @@ build/%/v6fix.ko: $(KMOD_SRCS)
 # build/selftests/SERIES/ (SERIES 6.1, 6.12: one per kernel in KVERS): the
 # tree's tools/testing/selftests/net/ from /usr/src/linux-source-SERIES.tar.xz
 # (installed by scripts/install-deps; reading it takes about a minute, once)
-# and nettest built from it. netns-tests/vm-fcnal.sh runs them in the VM.
+# and nettest built from it. netns-tests/peer-fcnal.sh runs them in the VM.
 KSERIES = $(sort $(foreach k,$(KVERS),$(word 1,$(subst ., ,$(k))).$(word 2,$(subst ., ,$(k)))))
 selftests: $(foreach s,$(KSERIES),build/selftests/$(s)/nettest)
 
@@ -260,7 +260,7 @@ check-fcnal: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== fcnal-test.sh on $$k"; \
 		scripts/vm-run -k $$k -t 1500 -m 2G -- \
-			env V6FIX_FCNAL_MD5=0 netns-tests/run netns-tests/peer-fcnal.sh; \
+			env V6FIX_FCNAL_MD5=0 netns-tests/run fcnal; \
 	done
 
 # The reliability test with the issue's full counts (100,000 malformed errors
@@ -276,7 +276,7 @@ check-large: all selftests
 		scripts/vm-run -k $$k -t 21600 -m 2G -- \
 			env V6FIX_FCNAL_POLICIES="stock pass hard rfc1122 bsd" \
 			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
-			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
+			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run fcnal; \
 	done
 	@$(MAKE) --no-print-directory check-kernel-install
 	@$(MAKE) --no-print-directory check-debug
