@@ -58,7 +58,7 @@ v=$(settings "$ns_a")
 log_test "SET_CONFIG: a bad attribute fails the request (extack on it), nothing applied"
 
 # --- readers never see half of a request -------------------------------------------
-out=$(ip netns exec "$ns_b" python3 - "$GENL" <<'PY'
+out=$(ip netns exec "$ns_b" python3 -B - "$GENL" <<'PY'
 import os, struct, sys, time
 sys.path.insert(0, os.path.dirname(sys.argv[1]))
 import genl
