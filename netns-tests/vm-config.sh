@@ -58,7 +58,7 @@ v=$(settings "$ns_a")
 log_test "SET_CONFIG: a bad attribute fails the request (extack on it), nothing applied"
 
 # --- readers never see half of a request -------------------------------------------
-out=$(ip netns exec "$ns_b" python3 - "$GENL" <<'PY'
+out=$(ip netns exec "$ns_b" python3 -B - "$GENL" <<'PY'
 import os, struct, sys, time
 sys.path.insert(0, os.path.dirname(sys.argv[1]))
 import genl
@@ -68,6 +68,12 @@ def req(cfg):
     return b"".join(genl.attr(t, struct.pack("=I", v)) for t, v in sorted(cfg.items()))
 g = genl.Genl()
 fam = g.family("v6fix")
+# Start from A: before the writer's first request the namespace's own
+# settings (hard, hard, 3, stock) are neither.
+err, text, _ = g.request(fam, 2, req(A))
+if err:
+    print("set A failed", err, text)
+    sys.exit(1)
 pid = os.fork()
 if pid == 0:
     w = genl.Genl()

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Replies of the v6fix generic netlink family as libnl hands them to
- * v6fix_genl_parse_config(), and the policy names the CLI accepts.
+ * v6fix_genl_parse_config(), events to v6fix_genl_parse_event(), and the
+ * policy names the CLI accepts.
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "fuzz.h"
 #include "genl.h"
@@ -11,6 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct v6fix_config cfg;
+	struct v6fix_event_msg ev;
 	struct nlmsghdr *nlh;
 	char *s;
 	int p;
@@ -28,6 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (v6fix_genl_parse_config(nlh, &cfg) == 0 &&
 	    !memchr(cfg.version, '\0', sizeof(cfg.version)))
+		abort();
+	/* An event is one family's: its addresses fit, its ports are ports. */
+	if (v6fix_genl_parse_event(nlh, &ev) == 0 &&
+	    ev.family != AF_INET && ev.family != AF_INET6)
 		abort();
 	free(nlh);
 	return 0;
