@@ -37,6 +37,7 @@
 #include "hook.h"
 #include "netns.h"
 #include "policy.h"
+#include "scope.h"
 
 static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);
@@ -210,6 +211,7 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 {
 	unsigned int verdict = NF_ACCEPT;
 	struct v6fix_net *vn = v6fix_pernet(net);
+	struct v6fix_settings st;
 	u8 min_hops;
 
 	if (!sk) {
@@ -222,6 +224,10 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 		sock_gen_put(sk);
 		return NF_ACCEPT;
 	}
+	/* The socket is known: its scope's settings, if one matches (scope.c). */
+	v6fix_scope_resolve(vn, sk, ev->family, &st);
+	ev->policy = st.policy;
+	ev->scope_id = st.scope_id;
 
 	bh_lock_sock(sk);
 	if (sk->sk_state != TCP_SYN_SENT) {
@@ -247,15 +253,13 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 
 	ev->syn_retrans = inet_csk(sk)->icsk_retransmits;
 	ev->has_retrans = true;
-	ev->action = v6fix_policy_decide(ev->policy,
-					 READ_ONCE(vn->bsd_retries),
+	ev->action = v6fix_policy_decide(ev->policy, st.bsd_retries,
 					 ev->syn_retrans,
 					 READ_ONCE(sk->sk_err_soft) != 0,
 					 sock_owned_by_user(sk));
 	switch (ev->action) {
 	case V6FIX_ACTION_SUPPRESSED:
-		return v6fix_deliver_soft(sk, skb, state, ev,
-					  READ_ONCE(vn->errqueue));
+		return v6fix_deliver_soft(sk, skb, state, ev, st.errqueue);
 	case V6FIX_ACTION_DEFERRED_ABORT:
 		/*
 		 * The lock owner (connect() itself, for a locally generated
