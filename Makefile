@@ -28,7 +28,7 @@ endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	  -Wmissing-prototypes -Wstrict-prototypes -Wno-missing-field-initializers \
-	  -Ikmod -Iuserspace/lib -DV6FIX_VERSION='"$(VERSION)"' $(SANFLAGS) \
+	  -Iuserspace/lib -Ikmod -DV6FIX_VERSION='"$(VERSION)"' $(SANFLAGS) \
 	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
