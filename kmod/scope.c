@@ -132,6 +132,7 @@ void v6fix_scope_resolve(struct v6fix_net *vn, struct sock *sk,
 		rank = v6fix_scope_rank(s, sk, skcg);
 		if (!rank)
 			continue;
+		/* Pairs with v6fix_scope_apply(): a bit seen, its value seen. */
 		set = smp_load_acquire(&s->set);
 		if ((set & BIT(family)) && rank > best_policy) {
 			best_policy = rank;
@@ -249,7 +250,8 @@ static int v6fix_scope_key_get(struct nlattr **tb, struct netlink_ext_ack *extac
 
 	key->cgrp = NULL;
 	if (!fd == !mark) {
-		NL_SET_ERR_MSG(extack, "a scope is one cgroup (V6FIX_SCOPE_A_CGROUP_FD) or one mark (V6FIX_SCOPE_A_MARK)");
+		NL_SET_ERR_MSG(extack,
+			       "a scope is one cgroup (V6FIX_SCOPE_A_CGROUP_FD) or one mark (V6FIX_SCOPE_A_MARK)");
 		return -EINVAL;
 	}
 	if (mask && !mark) {
@@ -260,7 +262,8 @@ static int v6fix_scope_key_get(struct nlattr **tb, struct netlink_ext_ack *extac
 		key->mark = nla_get_u32(mark);
 		key->mask = mask ? nla_get_u32(mask) : U32_MAX;
 		if (key->mark & ~key->mask) {
-			NL_SET_ERR_MSG_ATTR(extack, mark, "the mark has bits outside the mask: it never matches");
+			NL_SET_ERR_MSG_ATTR(extack, mark,
+					    "the mark has bits outside the mask: it never matches");
 			return -EINVAL;
 		}
 		return 0;
@@ -336,6 +339,7 @@ static void v6fix_scope_apply(struct v6fix_scope *s, struct nlattr **tb)
 		WRITE_ONCE(s->errqueue, nla_get_u32(tb[V6FIX_SCOPE_A_ERRQUEUE]));
 		set |= BIT(V6FIX_SCOPE_ERRQUEUE);
 	}
+	/* Pairs with v6fix_scope_resolve(): the values before their bits. */
 	smp_store_release(&s->set, set);
 }
 

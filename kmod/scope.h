@@ -28,7 +28,7 @@ struct v6fix_net;
  * under RCU only (scope.c explains).
  */
 struct v6fix_scopes {
-	struct mutex lock;
+	struct mutex lock;		/* writers and dumps; not the packet path */
 	struct list_head list;
 	unsigned int nr;
 	u32 last_id;
