@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Test helper of the soft-error tests (netns-tests/vm-softerr*.sh).
 
-  connect [--hops N] [--bind PORT] [--timeout S] [--mark M] LABEL,ADDR,PORT[,HOPS] ...
+  connect [--hops N] [--bind PORT] [--timeout S] [--mark M] [--go FILE] LABEL,ADDR,PORT[,HOPS] ...
       One blocking connect() per target, all at once (one thread each);
       HOPS (or --hops): the SYN's hop limit / TTL.
       Prints per target: LABEL ERRNO MS T0_NS T1_NS SPORT
@@ -51,6 +51,7 @@ def do_connect(args):
     bind = 0
     timeout = None
     mark = None
+    go = None
     targets = []
     i = 0
     while i < len(args):
@@ -71,11 +72,18 @@ def do_connect(args):
             mark = int(args[i + 1], 0)
             i += 2
             continue
+        if a == "--go":
+            go = args[i + 1]
+            i += 2
+            continue
         f = a.split(",")
         targets.append((f[0], f[1], int(f[2]), int(f[3]) if len(f) > 3 else hops))
         i += 1
 
     results = {}
+    # Started early (a process start is dear under TCG), connect on a signal.
+    while go and not os.path.exists(go):
+        time.sleep(0.01)
 
     def one(label, addr, port, hops):
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
