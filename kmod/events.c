@@ -11,6 +11,7 @@
 #include "events.h"
 #include "netlink.h"
 #include "netns.h"
+#include "scope.h"
 #include "stats.h"
 
 /*
@@ -32,7 +33,8 @@ static size_t v6fix_event_size(void)
 	       nla_total_size(sizeof(__be16)) +		/* SPORT */
 	       nla_total_size(sizeof(__be16)) +		/* DPORT */
 	       nla_total_size(sizeof(u32)) +		/* SYN_RETRANS */
-	       nla_total_size_64bit(sizeof(u64));	/* DELAY_NS */
+	       nla_total_size_64bit(sizeof(u64)) +	/* DELAY_NS */
+	       nla_total_size(sizeof(u32));		/* SCOPE_ID */
 }
 
 /* An address as the attribute of its family: @type4 or @type6. */
@@ -70,6 +72,9 @@ static int v6fix_event_fill(struct sk_buff *skb, const struct v6fix_event *ev)
 	if (ev->has_retrans &&
 	    nla_put_u32(skb, V6FIX_EV_A_SYN_RETRANS, ev->syn_retrans))
 		return -EMSGSIZE;
+	if (ev->scope_id &&
+	    nla_put_u32(skb, V6FIX_EV_A_SCOPE_ID, ev->scope_id))
+		return -EMSGSIZE;
 	/* Only decisions of the deferred work have a delay. */
 	if (ev->delay_ns &&
 	    nla_put_u64_64bit(skb, V6FIX_EV_A_DELAY_NS, ev->delay_ns,
@@ -105,5 +110,6 @@ void v6fix_event_notify(struct net *net, const struct v6fix_event *ev, gfp_t gfp
 void v6fix_record(struct net *net, const struct v6fix_event *ev, gfp_t gfp)
 {
 	v6fix_stats_inc(v6fix_pernet(net), ev);
+	v6fix_scope_count(v6fix_pernet(net), ev);
 	v6fix_event_notify(net, ev, gfp);
 }

@@ -34,6 +34,7 @@ struct v6fix_event {
 	enum v6fix_action action;
 	u32 seq;			/* quoted sequence number */
 	u32 syn_retrans;
+	u32 scope_id;			/* the scope that gave the policy, or 0 */
 	bool has_conn;			/* addresses and ports */
 	bool has_retrans;		/* a SYN-SENT socket was found */
 	union v6fix_addr icmp_src, saddr, daddr;

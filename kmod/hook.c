@@ -37,6 +37,7 @@
 #include "hook.h"
 #include "netns.h"
 #include "policy.h"
+#include "scope.h"
 
 static unsigned int v6fix_hook6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);
@@ -238,6 +239,7 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 				 const struct nf_hook_state *state)
 {
 	unsigned int verdict = NF_ACCEPT;
+	struct v6fix_settings st;
 	u8 min_hops;
 
 	if (!sk) {
@@ -250,6 +252,10 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 		sock_gen_put(sk);
 		return NF_ACCEPT;
 	}
+	/* The socket is known: its scope's settings, if one matches (scope.c). */
+	v6fix_scope_resolve(v6fix_pernet(net), cfg, sk, ev->family, &st);
+	ev->policy = st.policy;
+	ev->scope_id = st.scope_id;
 
 	bh_lock_sock(sk);
 	if (sk->sk_state != TCP_SYN_SENT) {
@@ -275,12 +281,12 @@ static unsigned int v6fix_decide(struct net *net, struct sock *sk,
 
 	ev->syn_retrans = inet_csk(sk)->icsk_retransmits;
 	ev->has_retrans = true;
-	ev->action = v6fix_policy_decide(ev->policy, cfg->bsd_retries,
+	ev->action = v6fix_policy_decide(ev->policy, st.bsd_retries,
 					 ev->syn_retrans,
 					 READ_ONCE(sk->sk_err_soft) != 0,
 					 sock_owned_by_user(sk));
 	if (ev->action != V6FIX_ACTION_PASSED)
-		return v6fix_deliver(sk, skb, state, ev, cfg->errqueue);
+		return v6fix_deliver(sk, skb, state, ev, st.errqueue);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);

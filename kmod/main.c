@@ -15,6 +15,7 @@
 #include "hook.h"
 #include "netlink.h"
 #include "netns.h"
+#include "scope.h"
 
 /* From the Makefile's VERSION, the one place it is set (Kbuild passes it). */
 #ifndef V6FIX_VERSION
@@ -59,6 +60,7 @@ static void __exit v6fix_exit(void)
 	v6fix_hooks_uninit();
 	v6fix_genl_uninit();
 	v6fix_netns_uninit();
+	v6fix_scopes_uninit();
 	v6fix_defer_uninit();
 }
 

@@ -19,6 +19,7 @@
 #include "events.h"
 #include "netlink.h"
 #include "netns.h"
+#include "scope.h"
 #include "stats.h"
 
 /*
@@ -33,6 +34,11 @@ static const struct nla_policy v6fix_set_config_policy[V6FIX_A_MAX + 1] = {
 	[V6FIX_A_POLICY_INET] = NLA_POLICY_MAX(NLA_U32, V6FIX_POLICY_MAX),
 	[V6FIX_A_BSD_RETRIES] = NLA_POLICY_MAX(NLA_U32, V6FIX_BSD_RETRIES_MAX),
 	[V6FIX_A_ERRQUEUE] = NLA_POLICY_MAX(NLA_U32, V6FIX_ERRQUEUE_MAX),
+};
+
+/* The scope commands take V6FIX_A_SCOPE (a dump takes nothing). */
+static const struct nla_policy v6fix_scope_policy[V6FIX_A_MAX + 1] = {
+	[V6FIX_A_SCOPE] = NLA_POLICY_NESTED(v6fix_scope_attr_policy),
 };
 
 static int v6fix_fill_config(struct sk_buff *skb, struct net *net)
@@ -141,7 +147,10 @@ static int v6fix_get_stats(struct sk_buff *skb, struct genl_info *info)
 
 static int v6fix_reset_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	v6fix_stats_reset(v6fix_pernet(genl_info_net(info)));
+	struct v6fix_net *vn = v6fix_pernet(genl_info_net(info));
+
+	v6fix_stats_reset(vn);
+	v6fix_scopes_reset_stats(&vn->scopes);
 	return 0;
 }
 
@@ -171,6 +180,33 @@ static const struct genl_ops v6fix_genl_ops[] = {
 		.policy = v6fix_no_attrs_policy,
 		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = V6FIX_CMD_SET_SCOPE,
+		.doit = v6fix_scope_set,
+		.policy = v6fix_scope_policy,
+		.maxattr = ARRAY_SIZE(v6fix_scope_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = V6FIX_CMD_DEL_SCOPE,
+		.doit = v6fix_scope_del,
+		.policy = v6fix_scope_policy,
+		.maxattr = ARRAY_SIZE(v6fix_scope_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = V6FIX_CMD_FLUSH_SCOPES,
+		.doit = v6fix_scope_flush,
+		.policy = v6fix_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = V6FIX_CMD_GET_SCOPE,
+		.dumpit = v6fix_scope_dump,
+		.policy = v6fix_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(v6fix_no_attrs_policy) - 1,
 	},
 };
 

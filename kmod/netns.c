@@ -11,6 +11,7 @@
 
 #include "abort.h"
 #include "netns.h"
+#include "scope.h"
 #include "sysctl.h"
 
 unsigned int v6fix_net_id __read_mostly;
@@ -27,6 +28,7 @@ static int __net_init v6fix_net_init(struct net *net)
 	vn->config.bsd_retries = READ_ONCE(v6fix_default_bsd_retries);
 	vn->config.errqueue = V6FIX_ERRQUEUE_STOCK;
 	v6fix_defer_net_init(vn);
+	v6fix_scopes_net_init(&vn->scopes);
 
 	return v6fix_sysctl_register(net, vn);
 }
@@ -34,6 +36,7 @@ static int __net_init v6fix_net_init(struct net *net)
 static void __net_exit v6fix_net_exit(struct net *net)
 {
 	v6fix_sysctl_unregister(v6fix_pernet(net));
+	v6fix_scopes_net_exit(&v6fix_pernet(net)->scopes);
 }
 
 static struct pernet_operations v6fix_net_ops = {

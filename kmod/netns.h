@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 
 #include "policy.h"
+#include "scope.h"
 
 struct ctl_table_header;
 
@@ -40,6 +41,7 @@ struct v6fix_net {
 	struct list_head deferred;
 	unsigned int deferred_nr;
 	bool dying;
+	struct v6fix_scopes scopes;	/* scope.c */
 	atomic64_t stats[V6FIX_FAMILY_NR][V6FIX_SLOT_NR][__V6FIX_ACTION_MAX];
 };
 

@@ -295,6 +295,45 @@ dns probe -f /nonexistent/v6fix-none
 dns probe -f /etc/passwd
 dns probe -f /dev/null
 dns probe -f /etc/hostname 192.0.2.1 www.test
+softerr set policy hard cgroup
+softerr set policy hard cgroup /no/such/v6fix/cgroup
+softerr set policy hard cgroup ""
+softerr set policy hard mark
+softerr set policy hard mark x
+softerr set policy hard mark 0x
+softerr set policy hard mark 1/0
+softerr set policy hard mark 3/1
+softerr set policy hard mark 4294967296
+softerr set policy hard mark 1/
+softerr set policy hard mark -1
+softerr set policy hard mark 1 mark 2
+softerr set policy hard mark 1 cgroup /
+softerr set policy hard id 1
+softerr set family all
+softerr set family both policy hard
+softerr set cgroup /
+softerr set mark 1
+softerr del
+softerr del id
+softerr del id 0
+softerr del id x
+softerr del mark 1 extra
+softerr del cgroup /no/such/v6fix/cgroup
+softerr del policy hard
+softerr del mark 1/0
+softerr flush extra
+run --softerr
+run --softerr strict -- true
+run --softerr hard
+run --softerr hard --
+run --softerr hard true
+run --family inet -- true
+run --softerr hard --family ipx -- true
+run --softerr hard --retries 128 -- true
+run --softerr hard --errqueue bogus -- true
+run --softerr hard --softerr pass -- true
+run --bogus 1 -- true
+run -- true
 TABLE
 )
 

@@ -13,6 +13,7 @@
 #include "extack.h"
 #include "genl.h"
 #include "print.h"
+#include "softerr_scope.h"
 #include "util.h"
 #include "v6fix.h"
 
@@ -20,9 +21,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: v6fix [-n NETNS] [-j] softerr show\n"
-		"       v6fix [-n NETNS] softerr set [ family { inet | inet6 } ] policy POLICY\n"
+		"       v6fix [-n NETNS] softerr set [ family { inet | inet6 | all } ] policy POLICY\n"
 		"                                    [ retries N ] [ errqueue { stock | recverr } ]\n"
+		"                                    [ cgroup CGROUP | mark MARK ]\n"
 		"       v6fix [-n NETNS] softerr set { retries N | errqueue { stock | recverr } }...\n"
+		"                                    [ cgroup CGROUP | mark MARK ]\n"
+		"       v6fix [-n NETNS] softerr del { cgroup CGROUP | mark MARK | id N }\n"
+		"       v6fix [-n NETNS] softerr flush\n"
 		"       v6fix [-n NETNS] [-j] softerr stats [ reset ]\n"
 		"       v6fix [-n NETNS] [-j] softerr monitor\n"
 		"POLICY := { pass | hard | rfc1122 | bsd | retries }\n"
@@ -32,7 +37,14 @@ static void usage(FILE *f)
 		"  bsd      FreeBSD: abort on a second soft error after more than N SYN\n"
 		"           retransmissions (default 3); a first one is only remembered\n"
 		"  retries  abort on any soft error after more than N SYN retransmissions\n"
-		"Without 'family', 'set' changes inet6 (ICMPv6).\n"
+		"Without 'family', 'set' changes inet6 (ICMPv6); 'all' changes both.\n"
+		"Scopes: without cgroup or mark, 'set' changes the namespace; with one, a scope\n"
+		"whose settings replace the namespace's for the sockets it matches: those made in\n"
+		"cgroup v2 CGROUP or below it (a path as /proc/PID/cgroup shows it, or a directory\n"
+		"of the cgroup2 mount), or those whose SO_MARK & MASK == M (MARK is M or M/MASK,\n"
+		"decimal or 0x hex; MASK defaults to 0xffffffff). Precedence, per setting: mark\n"
+		"(more mask bits first) > cgroup (deepest first) > namespace. 'show' lists the\n"
+		"scopes with their counters; 'del' removes one, 'flush' all of them.\n"
 		"errqueue: where an error v6fix does not abort on (rfc1122, bsd) still goes:\n"
 		"  stock    to the error queue as the stock kernel does (IPv4: every socket)\n"
 		"  recverr  only to sockets with IP_RECVERR/IPV6_RECVERR (the 2024 upstream series)\n"
@@ -41,9 +53,17 @@ static void usage(FILE *f)
 }
 
 /* One line for errors from the family, with the kernel's own words. */
+static int genl_fail(const char *what, int err);
+
+int softerr_genl_fail(const char *what, int err)
+{
+	return genl_fail(what, err);
+}
+
 static int genl_fail(const char *what, int err)
 {
-	if (err == -ENOENT)
+	/* The kernel's own ENOENT ("no such scope") comes with its words. */
+	if (err == -ENOENT && !v6fix_extack[0])
 		v6fix_err("%s: the v6fix generic netlink family is not registered "
 			  "(is v6fix.ko loaded? try 'modprobe v6fix')", what);
 	else if (v6fix_extack[0])
@@ -65,9 +85,10 @@ static int softerr_show(int argc, char **argv)
 	if (err)
 		return genl_fail("softerr show", err);
 	err = v6fix_genl_get_config(g, &cfg);
-	v6fix_genl_close(g);
-	if (err)
+	if (err) {
+		v6fix_genl_close(g);
 		return genl_fail("softerr show", err);
+	}
 
 	print_open_object(NULL);
 	print_string(PRINT_ANY, "module_version", "module %s", cfg.version);
@@ -80,20 +101,28 @@ static int softerr_show(int argc, char **argv)
 			     v6fix_errqueue_name(cfg.errqueue));
 	else
 		print_uint(PRINT_ANY, "errqueue", "errqueue %llu\n", cfg.errqueue);
+	err = softerr_scope_print(g);
+	v6fix_genl_close(g);
 	print_close_object();
 	print_end();
-	return 0;
+	return err ? genl_fail("softerr show: scopes", err) : 0;
 }
 
 static int softerr_set(int argc, char **argv)
 {
 	struct v6fix_config_set set = { 0 };
-	bool inet6 = true, have_family = false;
+	struct v6fix_scope_key key = { 0 };
+	bool inet6 = true, inet = false, have_family = false;
 	struct v6fix_genl *g = NULL;
 	uint32_t n;
 	int p, err;
 
 	for (; argc > 0; argc--, argv++) {
+		if (softerr_scope_key(argc, argv, &key, false)) {
+			argc--;
+			argv++;
+			continue;
+		}
 		if (argc < 2)
 			v6fix_usage_error("\"%s\" needs a value", argv[0]);
 		if (!strcmp(argv[0], "family")) {
@@ -103,9 +132,11 @@ static int softerr_set(int argc, char **argv)
 			if (!strcmp(argv[1], "inet6"))
 				inet6 = true;
 			else if (!strcmp(argv[1], "inet"))
-				inet6 = false;
+				inet6 = false, inet = true;
+			else if (!strcmp(argv[1], "all"))
+				inet6 = inet = true;
 			else
-				v6fix_invarg("family (inet or inet6)", argv[1]);
+				v6fix_invarg("family (inet, inet6 or all)", argv[1]);
 		} else if (!strcmp(argv[0], "policy")) {
 			p = v6fix_policy_parse(argv[1]);
 			if (p < 0)
@@ -135,15 +166,17 @@ static int softerr_set(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (!inet6 && set.has_policy_inet6) {
-		set.has_policy_inet6 = false;
-		set.has_policy_inet = true;
+	if (set.has_policy_inet6) {
+		set.has_policy_inet6 = inet6;
+		set.has_policy_inet = inet;
 	}
 	if (!set.has_policy_inet6 && !set.has_policy_inet && !set.has_bsd_retries &&
 	    !set.has_errqueue)
 		v6fix_usage_error("softerr set needs policy, retries or errqueue");
 	if (have_family && !set.has_policy_inet6 && !set.has_policy_inet)
 		v6fix_usage_error("family without policy");
+	if (key.kind)
+		return softerr_scope_set(&key, &set);
 
 	err = v6fix_genl_open(&g);
 	if (err)
@@ -186,6 +219,11 @@ static const char *icmp_name(uint8_t family, uint8_t type, uint8_t code)
 static const char *family_name(uint8_t family)
 {
 	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+const char *softerr_family_name(unsigned char family)
+{
+	return family_name(family);
 }
 
 static int softerr_stats(int argc, char **argv)
@@ -312,6 +350,8 @@ static int print_event(const struct v6fix_event_msg *ev, void *arg)
 		print_string(PRINT_ANY, "action", " %s", action);
 	else
 		print_uint(PRINT_ANY, "action", " action-%llu", ev->action);
+	if (ev->has_scope)
+		print_uint(PRINT_ANY, "scope", " scope %llu", ev->scope_id);
 	if (ev->has_delay) {
 		print_uint(PRINT_JSON, "delay_ns", NULL, ev->delay_ns);
 		print_float(PRINT_FP, NULL, " after %.3f ms", 3, (double)ev->delay_ns / 1e6);
@@ -361,6 +401,10 @@ int do_softerr(int argc, char **argv)
 		return softerr_stats(argc - 1, argv + 1);
 	if (v6fix_matches(argv[0], "monitor"))
 		return softerr_monitor(argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "del"))
+		return softerr_scope_del(argc - 1, argv + 1);
+	if (v6fix_matches(argv[0], "flush"))
+		return softerr_scope_flush(argc - 1, argv + 1);
 	v6fix_usage_error("unknown softerr command \"%s\" (try 'v6fix softerr help')", argv[0]);
 }
 

@@ -33,6 +33,7 @@ static const struct {
 	{ "dns", do_dns, "survey a DNS server's answers to AAAA queries (RFC 4074)" },
 	{ "fwcheck", do_fwcheck, "probe a path for filtered ICMP errors and large DNS answers" },
 	{ "version", do_version, "versions of this tool and of the loaded module" },
+	{ "run", do_run, "run a program with a soft-error policy of its own (cgroup scope)" },
 };
 
 static void print_usage(FILE *f)

@@ -31,5 +31,6 @@ int do_dns(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_fwcheck(int argc, char **argv);
 int do_predict_data(int argc, char **argv);
+int do_run(int argc, char **argv);
 
 #endif

@@ -67,6 +67,59 @@
  *   SYN retransmission count when no SYN-SENT socket was found).
  *   Subscribing needs CAP_NET_ADMIN over the namespace (the module needs
  *   Linux 6.7's GENL_MCAST_CAP_NET_ADMIN, or a stable backport, to build).
+ *
+ * Scopes: per-application settings
+ * --------------------------------
+ * A scope gives the sockets it matches settings of their own, in place of
+ * the namespace's: a socket mark (SO_MARK: sk_mark & mask == value) or a
+ * cgroup v2 (the cgroup the socket was created in, sock_cgroup_ptr(), and
+ * every cgroup below it). The match is made when the soft error arrives,
+ * against the scopes of the socket's namespace at that moment.
+ *
+ * Precedence: each setting (the family's policy, V6FIX_SCOPE_A_BSD_RETRIES,
+ * V6FIX_SCOPE_A_ERRQUEUE) comes from the matching scope of the highest
+ * precedence that sets it, else from the namespace:
+ *   1. mark scopes: the one with more bits in its mask first, then the
+ *      older (lower id);
+ *   2. cgroup scopes: the deepest cgroup (nearest the socket's) first;
+ *   3. the namespace (V6FIX_CMD_SET_CONFIG, the sysctls).
+ * An error is counted in the namespace's counters as before, and also in
+ * the counters of the scope that gave its family's policy. Errors whose
+ * socket is not known (malformed quotes, no socket) follow the namespace.
+ * At most V6FIX_SCOPES_MAX scopes per namespace; they go with it.
+ *
+ * V6FIX_CMD_SET_SCOPE                                   (GENL_UNS_ADMIN_PERM)
+ *   Request: V6FIX_A_SCOPE, a nest with the key, exactly one of
+ *     V6FIX_SCOPE_A_CGROUP_FD   u32: an open file descriptor of the
+ *                               sender's, of a cgroup v2 directory
+ *     V6FIX_SCOPE_A_MARK        u32, and V6FIX_SCOPE_A_MARK_MASK u32
+ *                               (default 0xffffffff; not 0, and no bit of
+ *                               the mark outside it)
+ *   and at least one of V6FIX_SCOPE_A_POLICY_INET6, _POLICY_INET,
+ *   _BSD_RETRIES, _ERRQUEUE. Creates the scope, or changes the given
+ *   settings of the scope with that key; settings not given are not set
+ *   (they come from the next scope, or the namespace).
+ *
+ * V6FIX_CMD_DEL_SCOPE                                   (GENL_UNS_ADMIN_PERM)
+ *   Request: V6FIX_A_SCOPE with a key as above, or V6FIX_SCOPE_A_ID alone.
+ *   ENOENT (with an extack message) when no scope matches.
+ *
+ * V6FIX_CMD_FLUSH_SCOPES                                (GENL_UNS_ADMIN_PERM)
+ *   Request: no attributes. Removes every scope of the namespace.
+ *
+ * V6FIX_CMD_GET_SCOPE (dump only)
+ *   Request: no attributes. One V6FIX_CMD_GET_SCOPE message per scope, in
+ *   the order of their ids: V6FIX_A_NETNS_INUM and V6FIX_A_SCOPE with
+ *     V6FIX_SCOPE_A_ID          u32: unique in the namespace, never reused
+ *     V6FIX_SCOPE_A_CGROUP_ID, V6FIX_SCOPE_A_CGROUP_PATH (the path in the
+ *     requester's cgroup namespace), or V6FIX_SCOPE_A_MARK and _MARK_MASK
+ *     the settings the scope sets
+ *     V6FIX_SCOPE_A_STATS       nest of V6FIX_STATS_ENTRY nests, each with
+ *                               V6FIX_STAT_A_FAMILY, _ACTION and _COUNT
+ *                               (no type or code), those not zero
+ *   V6FIX_CMD_RESET_STATS zeroes these counters too.
+ *
+ * Events carry V6FIX_EV_A_SCOPE_ID when a scope gave the policy.
  */
 /*
  * The soft errors, the only ones v6fix acts on: what the kernel's own tables
@@ -155,6 +208,10 @@ enum v6fix_cmd {
 	V6FIX_CMD_GET_STATS,
 	V6FIX_CMD_RESET_STATS,
 	V6FIX_CMD_EVENT,	/* notification only, on V6FIX_MCGRP_EVENTS_NAME */
+	V6FIX_CMD_SET_SCOPE,
+	V6FIX_CMD_DEL_SCOPE,
+	V6FIX_CMD_FLUSH_SCOPES,
+	V6FIX_CMD_GET_SCOPE,
 	__V6FIX_CMD_MAX
 };
 
@@ -169,6 +226,7 @@ enum v6fix_attr {
 	V6FIX_A_BSD_RETRIES,
 	V6FIX_A_STATS,		/* nest of V6FIX_STATS_ENTRY */
 	V6FIX_A_ERRQUEUE,	/* u32: enum v6fix_errqueue */
+	V6FIX_A_SCOPE,		/* nest of enum v6fix_scope_attr */
 	__V6FIX_A_MAX
 };
 
@@ -267,9 +325,33 @@ enum v6fix_event_attr {
 	V6FIX_EV_A_DADDR6,		/* in6_addr */
 	V6FIX_EV_A_SPORT,		/* be16: local port */
 	V6FIX_EV_A_DPORT,		/* be16: remote port */
+	V6FIX_EV_A_SCOPE_ID,		/* u32: the scope that gave the policy */
 	__V6FIX_EV_A_MAX
 };
 
 #define V6FIX_EV_A_MAX		(__V6FIX_EV_A_MAX - 1)
+
+/* Scopes per namespace, at most. */
+#define V6FIX_SCOPES_MAX	128
+
+/* Inside V6FIX_A_SCOPE (see "Scopes" above). */
+enum v6fix_scope_attr {
+	V6FIX_SCOPE_A_UNSPEC,
+	V6FIX_SCOPE_A_PAD,
+	V6FIX_SCOPE_A_ID,		/* u32 */
+	V6FIX_SCOPE_A_CGROUP_FD,	/* u32, requests only */
+	V6FIX_SCOPE_A_CGROUP_ID,	/* u64, replies only: cgroup_id() */
+	V6FIX_SCOPE_A_CGROUP_PATH,	/* string, replies only */
+	V6FIX_SCOPE_A_MARK,		/* u32 */
+	V6FIX_SCOPE_A_MARK_MASK,	/* u32 */
+	V6FIX_SCOPE_A_POLICY_INET6,	/* u32: enum v6fix_policy */
+	V6FIX_SCOPE_A_POLICY_INET,	/* u32: enum v6fix_policy */
+	V6FIX_SCOPE_A_BSD_RETRIES,	/* u32 */
+	V6FIX_SCOPE_A_ERRQUEUE,		/* u32: enum v6fix_errqueue */
+	V6FIX_SCOPE_A_STATS,		/* nest of V6FIX_STATS_ENTRY */
+	__V6FIX_SCOPE_A_MAX
+};
+
+#define V6FIX_SCOPE_A_MAX	(__V6FIX_SCOPE_A_MAX - 1)
 
 #endif /* _UAPI_V6FIX_H */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Test helper of the soft-error tests (netns-tests/vm-softerr*.sh).
 
-  connect [--hops N] [--bind PORT] [--timeout S] LABEL,ADDR,PORT[,HOPS] ...
+  connect [--hops N] [--bind PORT] [--timeout S] [--mark M] [--go FILE] LABEL,ADDR,PORT[,HOPS] ...
       One blocking connect() per target, all at once (one thread each);
       HOPS (or --hops): the SYN's hop limit / TTL.
       Prints per target: LABEL ERRNO MS T0_NS T1_NS SPORT
@@ -53,6 +53,8 @@ def do_connect(args):
     hops = None
     bind = 0
     timeout = None
+    mark = None
+    go = None
     targets = []
     i = 0
     while i < len(args):
@@ -69,11 +71,22 @@ def do_connect(args):
             timeout = float(args[i + 1])
             i += 2
             continue
+        if a == "--mark":
+            mark = int(args[i + 1], 0)
+            i += 2
+            continue
+        if a == "--go":
+            go = args[i + 1]
+            i += 2
+            continue
         f = a.split(",")
         targets.append((f[0], f[1], int(f[2]), int(f[3]) if len(f) > 3 else hops))
         i += 1
 
     results = {}
+    # Started early (a process start is dear under TCG), connect on a signal.
+    while go and not os.path.exists(go):
+        time.sleep(0.01)
 
     def one(label, addr, port, hops):
         fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
@@ -83,6 +96,9 @@ def do_connect(args):
                 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, hops)
             else:
                 s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, hops)
+        if mark is not None:
+            # SO_MARK: what v6fix's mark scopes match (needs CAP_NET_ADMIN).
+            s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_MARK", 36), mark)
         if bind:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", bind))

@@ -148,7 +148,17 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Send @msg (consumed) and read replies until the ACK or an error. */
+/* The end of a dump (NLMSG_DONE): dumps get no ACK. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct request *rq = arg;
+
+	(void)msg;
+	rq->done = true;
+	return NL_STOP;
+}
+
+/* Send @msg (consumed) and read replies until the ACK (or a dump's end) or an error. */
 static int transact(struct v6fix_genl *g, struct nl_msg *msg,
 		    int (*parse)(struct nlmsghdr *, void *), void *arg)
 {
@@ -164,6 +174,7 @@ static int transact(struct v6fix_genl *g, struct nl_msg *msg,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &rq);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &rq);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &rq);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &rq);
 
 	ret = nl_send_auto(g->sk, msg);	/* adds NLM_F_ACK */
@@ -410,6 +421,7 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
 		[V6FIX_EV_A_DADDR6] = { .minlen = 16, .maxlen = 16 },
 		[V6FIX_EV_A_SPORT] = { .minlen = 2, .maxlen = 2 },
 		[V6FIX_EV_A_DPORT] = { .minlen = 2, .maxlen = 2 },
+		[V6FIX_EV_A_SCOPE_ID] = { .type = NLA_U32 },
 	};
 	int src, sa, da;
 
@@ -456,6 +468,10 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev)
 	if (tb[V6FIX_EV_A_DELAY_NS]) {
 		ev->delay_ns = nla_get_u64(tb[V6FIX_EV_A_DELAY_NS]);
 		ev->has_delay = true;
+	}
+	if (tb[V6FIX_EV_A_SCOPE_ID]) {
+		ev->scope_id = nla_get_u32(tb[V6FIX_EV_A_SCOPE_ID]);
+		ev->has_scope = true;
 	}
 	return 0;
 }
@@ -531,4 +547,217 @@ int v6fix_genl_monitor(struct v6fix_genl *g,
 	}
 	nl_cb_put(ncb);
 	return m.ret;
+}
+
+/* V6FIX_A_SCOPE with @key and, if @set, the settings. */
+static int put_scope(struct nl_msg *msg, const struct v6fix_scope_key *key,
+		     const struct v6fix_config_set *set)
+{
+	struct nlattr *nest = nla_nest_start(msg, V6FIX_A_SCOPE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	switch (key->kind) {
+	case V6FIX_SCOPE_CGROUP:
+		if (nla_put_u32(msg, V6FIX_SCOPE_A_CGROUP_FD, (uint32_t)key->cgroup_fd) < 0)
+			return -EMSGSIZE;
+		break;
+	case V6FIX_SCOPE_MARK:
+		if (nla_put_u32(msg, V6FIX_SCOPE_A_MARK, key->mark) < 0 ||
+		    nla_put_u32(msg, V6FIX_SCOPE_A_MARK_MASK, key->mask) < 0)
+			return -EMSGSIZE;
+		break;
+	case V6FIX_SCOPE_ID:
+		if (nla_put_u32(msg, V6FIX_SCOPE_A_ID, key->id) < 0)
+			return -EMSGSIZE;
+		break;
+	}
+	if (set &&
+	    ((set->has_policy_inet6 &&
+	      nla_put_u32(msg, V6FIX_SCOPE_A_POLICY_INET6, set->policy_inet6) < 0) ||
+	     (set->has_policy_inet &&
+	      nla_put_u32(msg, V6FIX_SCOPE_A_POLICY_INET, set->policy_inet) < 0) ||
+	     (set->has_bsd_retries &&
+	      nla_put_u32(msg, V6FIX_SCOPE_A_BSD_RETRIES, set->bsd_retries) < 0) ||
+	     (set->has_errqueue &&
+	      nla_put_u32(msg, V6FIX_SCOPE_A_ERRQUEUE, set->errqueue) < 0)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int scope_request(struct v6fix_genl *g, uint8_t cmd,
+			 const struct v6fix_scope_key *key,
+			 const struct v6fix_config_set *set)
+{
+	struct nl_msg *msg = new_request(g, cmd);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	if (key) {
+		ret = put_scope(msg, key, set);
+		if (ret) {
+			nlmsg_free(msg);
+			return ret;
+		}
+	}
+	return transact(g, msg, NULL, NULL);
+}
+
+int v6fix_genl_set_scope(struct v6fix_genl *g, const struct v6fix_scope_key *key,
+			 const struct v6fix_config_set *set)
+{
+	return scope_request(g, V6FIX_CMD_SET_SCOPE, key, set);
+}
+
+int v6fix_genl_del_scope(struct v6fix_genl *g, const struct v6fix_scope_key *key)
+{
+	return scope_request(g, V6FIX_CMD_DEL_SCOPE, key, NULL);
+}
+
+int v6fix_genl_flush_scopes(struct v6fix_genl *g)
+{
+	return scope_request(g, V6FIX_CMD_FLUSH_SCOPES, NULL, NULL);
+}
+
+/* One V6FIX_STATS_ENTRY of a scope: family, action, count. */
+static int parse_scope_stat(struct nlattr *nest, struct v6fix_scope_stat *e)
+{
+	struct nlattr *tb[V6FIX_STAT_A_MAX + 1];
+	static struct nla_policy pol[V6FIX_STAT_A_MAX + 1] = {
+		[V6FIX_STAT_A_FAMILY] = { .type = NLA_U8 },
+		[V6FIX_STAT_A_ACTION] = { .type = NLA_U32 },
+		[V6FIX_STAT_A_COUNT] = { .type = NLA_U64 },
+	};
+
+	if (nla_parse_nested(tb, V6FIX_STAT_A_MAX, nest, pol) < 0 ||
+	    !tb[V6FIX_STAT_A_FAMILY] || !tb[V6FIX_STAT_A_ACTION] ||
+	    !tb[V6FIX_STAT_A_COUNT])
+		return -EBADMSG;
+	e->family = nla_get_u8(tb[V6FIX_STAT_A_FAMILY]);
+	e->action = nla_get_u32(tb[V6FIX_STAT_A_ACTION]);
+	e->count = nla_get_u64(tb[V6FIX_STAT_A_COUNT]);
+	return family_ok(e->family) ? 0 : -EBADMSG;
+}
+
+int v6fix_genl_parse_scope(struct nlmsghdr *nlh, struct v6fix_scope_info *s)
+{
+	struct nlattr *tb[V6FIX_A_MAX + 1], *sc[V6FIX_SCOPE_A_MAX + 1], *pos;
+	static struct nla_policy pol[V6FIX_A_MAX + 1] = {
+		[V6FIX_A_NETNS_INUM] = { .type = NLA_U32 },
+		[V6FIX_A_SCOPE] = { .type = NLA_NESTED },
+	};
+	static struct nla_policy spol[V6FIX_SCOPE_A_MAX + 1] = {
+		[V6FIX_SCOPE_A_ID] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_CGROUP_ID] = { .type = NLA_U64 },
+		[V6FIX_SCOPE_A_CGROUP_PATH] = { .type = NLA_NUL_STRING },
+		[V6FIX_SCOPE_A_MARK] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_MARK_MASK] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_POLICY_INET6] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_POLICY_INET] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_BSD_RETRIES] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_ERRQUEUE] = { .type = NLA_U32 },
+		[V6FIX_SCOPE_A_STATS] = { .type = NLA_NESTED },
+	};
+	int rem, ret;
+
+	memset(s, 0, sizeof(*s));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    genlmsg_parse(nlh, 0, tb, V6FIX_A_MAX, pol) < 0 ||
+	    !tb[V6FIX_A_NETNS_INUM] || !tb[V6FIX_A_SCOPE] ||
+	    nla_parse_nested(sc, V6FIX_SCOPE_A_MAX, tb[V6FIX_A_SCOPE], spol) < 0 ||
+	    !sc[V6FIX_SCOPE_A_ID])
+		return -EBADMSG;
+	s->netns_inum = nla_get_u32(tb[V6FIX_A_NETNS_INUM]);
+	s->id = nla_get_u32(sc[V6FIX_SCOPE_A_ID]);
+	if (sc[V6FIX_SCOPE_A_CGROUP_ID] && sc[V6FIX_SCOPE_A_CGROUP_PATH] &&
+	    !sc[V6FIX_SCOPE_A_MARK]) {
+		s->kind = V6FIX_SCOPE_CGROUP;
+		s->cgroup_id = nla_get_u64(sc[V6FIX_SCOPE_A_CGROUP_ID]);
+		nla_strlcpy(s->cgroup_path, sc[V6FIX_SCOPE_A_CGROUP_PATH],
+			    sizeof(s->cgroup_path));
+	} else if (sc[V6FIX_SCOPE_A_MARK] && sc[V6FIX_SCOPE_A_MARK_MASK] &&
+		   !sc[V6FIX_SCOPE_A_CGROUP_ID]) {
+		s->kind = V6FIX_SCOPE_MARK;
+		s->mark = nla_get_u32(sc[V6FIX_SCOPE_A_MARK]);
+		s->mask = nla_get_u32(sc[V6FIX_SCOPE_A_MARK_MASK]);
+	} else {
+		return -EBADMSG;
+	}
+	if (sc[V6FIX_SCOPE_A_POLICY_INET6]) {
+		s->set.has_policy_inet6 = true;
+		s->set.policy_inet6 = nla_get_u32(sc[V6FIX_SCOPE_A_POLICY_INET6]);
+	}
+	if (sc[V6FIX_SCOPE_A_POLICY_INET]) {
+		s->set.has_policy_inet = true;
+		s->set.policy_inet = nla_get_u32(sc[V6FIX_SCOPE_A_POLICY_INET]);
+	}
+	if (sc[V6FIX_SCOPE_A_BSD_RETRIES]) {
+		s->set.has_bsd_retries = true;
+		s->set.bsd_retries = nla_get_u32(sc[V6FIX_SCOPE_A_BSD_RETRIES]);
+	}
+	if (sc[V6FIX_SCOPE_A_ERRQUEUE]) {
+		s->set.has_errqueue = true;
+		s->set.errqueue = nla_get_u32(sc[V6FIX_SCOPE_A_ERRQUEUE]);
+	}
+	if (!sc[V6FIX_SCOPE_A_STATS])
+		return 0;
+	nla_for_each_nested(pos, sc[V6FIX_SCOPE_A_STATS], rem) {
+		if (nla_type(pos) != V6FIX_STATS_ENTRY)
+			continue;
+		if (s->nstats == V6FIX_SCOPE_STATS_MAX)
+			return -EMSGSIZE;
+		ret = parse_scope_stat(pos, &s->stats[s->nstats]);
+		if (ret)
+			return ret;
+		s->nstats++;
+	}
+	return 0;
+}
+
+struct scope_walk {
+	int (*cb)(const struct v6fix_scope_info *s, void *arg);
+	void *arg;
+	int stop;		/* the first non-zero return of cb */
+	struct v6fix_scope_info info;
+};
+
+static int parse_scope_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct scope_walk *w = arg;
+	int ret;
+
+	if (w->stop)
+		return 0;
+	ret = v6fix_genl_parse_scope(nlh, &w->info);
+	if (ret)
+		return ret;
+	w->stop = w->cb(&w->info, w->arg);
+	return 0;
+}
+
+int v6fix_genl_list_scopes(struct v6fix_genl *g,
+			   int (*cb)(const struct v6fix_scope_info *s, void *arg),
+			   void *arg)
+{
+	struct nl_msg *msg = new_request(g, V6FIX_CMD_GET_SCOPE);
+	struct scope_walk *w;
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	w->cb = cb;
+	w->arg = arg;
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_DUMP;
+	ret = transact(g, msg, parse_scope_cb, w);
+	if (!ret)
+		ret = w->stop;
+	free(w);
+	return ret;
 }

@@ -95,6 +95,8 @@ struct v6fix_event_msg {
 	uint32_t syn_retrans;
 	bool has_delay;
 	uint64_t delay_ns;
+	bool has_scope;		/* a scope gave the policy */
+	uint32_t scope_id;
 };
 
 /*
@@ -112,5 +114,61 @@ int v6fix_genl_parse_event(struct nlmsghdr *nlh, struct v6fix_event_msg *ev);
 int v6fix_genl_monitor(struct v6fix_genl *g,
 		       int (*cb)(const struct v6fix_event_msg *ev, void *arg),
 		       void (*lost)(void *arg), void *arg);
+
+/*
+ * Scopes (uapi/v6fix.h, "Scopes"): which sockets a request names. Exactly
+ * one of a cgroup v2 directory (an open fd), a mark and mask, or (delete
+ * only) an id.
+ */
+enum v6fix_scope_kind {
+	V6FIX_SCOPE_CGROUP = 1,
+	V6FIX_SCOPE_MARK,
+	V6FIX_SCOPE_ID,
+};
+
+struct v6fix_scope_key {
+	enum v6fix_scope_kind kind;
+	int cgroup_fd;
+	uint32_t mark, mask;
+	uint32_t id;
+};
+
+/* One counter of a scope: per family and action. */
+struct v6fix_scope_stat {
+	uint8_t family;
+	uint32_t action;
+	uint64_t count;
+};
+
+#define V6FIX_SCOPE_STATS_MAX 64
+
+/* One scope as V6FIX_CMD_GET_SCOPE reports it. */
+struct v6fix_scope_info {
+	uint32_t netns_inum;
+	uint32_t id;
+	enum v6fix_scope_kind kind;	/* cgroup or mark */
+	uint64_t cgroup_id;
+	char cgroup_path[4096];
+	uint32_t mark, mask;
+	struct v6fix_config_set set;	/* the settings it sets */
+	size_t nstats;
+	struct v6fix_scope_stat stats[V6FIX_SCOPE_STATS_MAX];
+};
+
+/* Create the scope or change its settings (CAP_NET_ADMIN). */
+int v6fix_genl_set_scope(struct v6fix_genl *g, const struct v6fix_scope_key *key,
+			 const struct v6fix_config_set *set);
+/* -ENOENT (with the kernel's extack) when there is no such scope. */
+int v6fix_genl_del_scope(struct v6fix_genl *g, const struct v6fix_scope_key *key);
+int v6fix_genl_flush_scopes(struct v6fix_genl *g);
+/*
+ * Dump the namespace's scopes, calling @cb for each in id order; a non-zero
+ * return of @cb stops (and is returned after the dump is read to its end).
+ */
+int v6fix_genl_list_scopes(struct v6fix_genl *g,
+			   int (*cb)(const struct v6fix_scope_info *s, void *arg),
+			   void *arg);
+/* Parse one V6FIX_CMD_GET_SCOPE message; like v6fix_genl_parse_config(). */
+int v6fix_genl_parse_scope(struct nlmsghdr *nlh, struct v6fix_scope_info *s);
 
 #endif
