@@ -64,7 +64,7 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
-	@echo '                  then check-kernel-install'
+	@echo '                  then check-package and check-kernel-install'
 	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
 	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make check-fcnal  upstream fcnal-test.sh (TCP, no VRF) under pass and hard, each kernel'
@@ -223,7 +223,8 @@ check-fcnal: all selftests
 
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
-# Then a kernel installed after v6fix-dkms (check-kernel-install).
+# Then the Debian packages in each guest (check-package) and a kernel
+# installed after v6fix-dkms (check-kernel-install).
 check-large: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
@@ -235,6 +236,7 @@ check-large: all selftests
 			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
 			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run netns-tests/peer-fcnal.sh; \
 	done
+	@$(MAKE) --no-print-directory check-package
 	@$(MAKE) --no-print-directory check-kernel-install
 
 # The Debian packages installed for real in each kernel's guest (whole root
@@ -243,7 +245,7 @@ check-package: cli
 	@$(MAKE) --no-print-directory deb
 	@set -e; for k in $(KVERS); do \
 		echo "== package tests on $$k"; \
-		scripts/vm-run --overlay-root -k $$k -t 1200 -m 2G -- netns-tests/run vmroot package; \
+		scripts/vm-run --overlay-root -k $$k -t 3600 -m 2G -- netns-tests/run vmroot package; \
 	done
 
 # A kernel installed after the package gets v6fix.ko from DKMS (slow under
@@ -253,7 +255,7 @@ check-kernel-install: cli
 	@scripts/fetch-kernel-debs >/dev/null
 	@set -e; for k in $(KVERS); do \
 		echo "== kernel installed after v6fix-dkms, on $$k"; \
-		scripts/vm-run --overlay-root -k $$k -t 2400 -m 2G -- netns-tests/run vmroot kernel; \
+		scripts/vm-run --overlay-root -k $$k -t 3600 -m 2G -- netns-tests/run vmroot kernel; \
 	done
 
 # The main job: the fallback matrix on the host and on every VM kernel
