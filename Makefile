@@ -81,7 +81,7 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
-	@echo '                  then check-kernel-install and check-debug'
+	@echo '                  then check-package, check-kernel-install and check-debug'
 	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
 	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make check-debug  the debug kernel (scripts/build-kernel): its checkers on fixtures, the VM suites on it'
@@ -265,8 +265,9 @@ check-fcnal: all selftests
 
 # The reliability test with the issue's full counts (100,000 malformed errors
 # per policy, 10,000 spoofed, 1,000 connects, 1,000 namespaces): long.
-# Then a kernel installed after v6fix-dkms (check-kernel-install), and the
-# debug kernel (check-debug: its build alone is most of an hour on 2 cores).
+# Then the Debian packages in each guest (check-package), a kernel installed
+# after v6fix-dkms (check-kernel-install), and the debug kernel (check-debug:
+# its build alone is most of an hour on 2 cores).
 check-large: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== vm-reliability.sh, large, on $$k"; \
@@ -278,6 +279,7 @@ check-large: all selftests
 			V6FIX_FCNAL_UPDATE=$${V6FIX_FCNAL_UPDATE:-0} \
 			V6FIX_FCNAL_TESTS="$(FCNAL_ALL)" netns-tests/run fcnal; \
 	done
+	@$(MAKE) --no-print-directory check-package
 	@$(MAKE) --no-print-directory check-kernel-install
 	@$(MAKE) --no-print-directory check-debug
 
@@ -287,7 +289,7 @@ check-package: cli
 	@$(MAKE) --no-print-directory deb
 	@set -e; for k in $(KVERS); do \
 		echo "== package tests on $$k"; \
-		scripts/vm-run --overlay-root -k $$k -t 1200 -m 2G -- netns-tests/run vmroot package; \
+		scripts/vm-run --overlay-root -k $$k -t 3600 -m 2G -- netns-tests/run vmroot package; \
 	done
 
 # A kernel installed after the package gets v6fix.ko from DKMS (slow under
@@ -297,7 +299,7 @@ check-kernel-install: cli
 	@scripts/fetch-kernel-debs >/dev/null
 	@set -e; for k in $(KVERS); do \
 		echo "== kernel installed after v6fix-dkms, on $$k"; \
-		scripts/vm-run --overlay-root -k $$k -t 2400 -m 2G -- netns-tests/run vmroot kernel; \
+		scripts/vm-run --overlay-root -k $$k -t 3600 -m 2G -- netns-tests/run vmroot kernel; \
 	done
 
 # The main job: the fallback matrix on the host and on every VM kernel

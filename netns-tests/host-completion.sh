@@ -101,6 +101,15 @@ expect 'delayline ""' "--control --daemon --exit-with --queue"
 expect 'clientprobe ""' "--only --runs --sweep --timeout"
 expect 'clientprobe --only ""' "cad gai order rd reactions"
 expect 'version ""' ""
+expect 'softerr set errqueue ""' "recverr stock"
+expect 'dns ""' "help probe"
+expect 'dns probe ""' "--parallel --retries --timeout -f"
+expect 'dns probe --timeout 100 ""' "--parallel --retries -f"
+expect 'fwcheck x ""' "--dns --dns-name --dns-type --nd-wait --port --prefix-len --prefix-len4 --wait -4 -6"
+expect 'fwcheck x -6 ""' "--dns --dns-name --dns-type --nd-wait --port --prefix-len --prefix-len4 --wait"
+# The help's example command line ("v6fix clientprobe -- curl -s ...") is no grammar.
+expect 'clientprobe ""' "--runs --timeout"
+expect 'predict kernel ""' "$(ls /lib/modules 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
 # Faults: the catalog's names, from the scenario library itself.
 # shellcheck source=scenario/faults.sh

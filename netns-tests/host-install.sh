@@ -7,6 +7,8 @@
 # uninstall` with the same DESTDIR/PREFIX removes exactly those and v6fix's
 # own directories, leaving no file (a foreign one beside them stays) and no
 # directory of v6fix's.
+# With the .debs built (host-deb.sh runs first), the PREFIX=/usr set is
+# also compared with what they hold.
 source "$(dirname "$0")/scenario/lib.sh"
 
 require_cmd make
@@ -42,6 +44,15 @@ for prefix in /usr /usr/local; do
 	EOT
 	)
 	[ "$got" = "$want" ] || fail "PREFIX=$prefix: files differ: $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
+	# And what the .debs hold (make deb, host-deb.sh), but for what only a
+	# package has (its changelog and copyright; dh_installman's gzip).
+	debs=("$TOP/build/deb/v6fix_${version}_amd64.deb" "$TOP/build/deb/v6fix-dkms_${version}_all.deb")
+	if [ "$prefix" = /usr ] && [ -s "${debs[0]}" ] && [ -s "${debs[1]}" ]; then
+		indeb=$(for f in "${debs[@]}"; do dpkg-deb -c "$f" | awk '$1 !~ /^d/ { print $6 }'; done |
+			sed 's|^\./|/|; s|\.8\.gz$|.8|' | grep -vE '^/usr/share/doc/v6fix(-dkms)?/(changelog\.gz|copyright)$' | sort)
+		mine=$(grep -v foreign.conf <<<"$got")
+		[ "$indeb" = "$mine" ] || fail "make install and the .debs differ: $(diff <(echo "$indeb") <(echo "$mine") | grep '^[<>]' | tr '\n' ' ')"
+	fi
 	cmp -s "$d$prefix/share/bash-completion/completions/v6fix" "$TOP/userspace/v6fix.bash-completion" ||
 		fail "the completion is not userspace/v6fix.bash-completion"
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$d/usr/src/v6fix-$version/dkms.conf" ||

@@ -5,11 +5,16 @@
 # hooks (/etc/kernel/postinst.d/dkms, header_postinst.d/dkms), in a guest
 # whose whole root is a throwaway overlay (scripts/vm-run --overlay-root):
 #
-#   apt-get install ./v6fix-dkms ./v6fix               (the running kernel)
+#   apt-get install ./v6fix-dkms ./v6fix
+#     -> registered with DKMS ("added"); no build: the running kernel's
+#        headers are hidden for this install (vmroot-package.sh tests that
+#        build; here it would only double the cost)
 #   apt-get install ./linux-image-K ./linux-headers-K  (K: another kernel,
 #        downloaded on the host by scripts/fetch-kernel-debs; no network here)
 #     -> the hook ran DKMS for K: /lib/modules/K/updates/dkms/v6fix.ko,
-#        vermagic K, dkms status "installed"
+#        vermagic K, dkms status "installed", found by modprobe for K
+#   apt-get purge v6fix v6fix-dkms
+#     -> no v6fix.ko left for K either, no DKMS tree
 #
 # The kernel's initramfs hook is switched off for this install (made not
 # executable in the throwaway root): building an initramfs for a kernel
@@ -17,12 +22,14 @@
 # V6FIX_PKG_DIR (default build/deb), V6FIX_KERNEL_DEBS (default
 # build/cache/kernel-debs).
 source "$(dirname "$0")/scenario/lib.sh"
+source "$(dirname "$0")/scenario/vmroot.sh"
 
 require_root
 in_vm && [ "${V6FIX_OVERLAY_ROOT:-0}" = 1 ] || {
 	log_test "vmroot-kernel: only in scripts/vm-run --overlay-root" $ksft_skip
 	exit $ksft_skip
 }
+kver=$(uname -r)
 version=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
 dir=${V6FIX_PKG_DIR:-$TOP/build/deb}
 kdir=${V6FIX_KERNEL_DEBS:-$TOP/build/cache/kernel-debs}
@@ -30,21 +37,24 @@ img=$(ls "$kdir"/linux-image-*.deb 2>/dev/null | head -n 1)
 hdr=$(ls "$kdir"/linux-headers-*.deb 2>/dev/null | head -n 1)
 [ -n "$img" ] && [ -n "$hdr" ] || { log_test "vmroot-kernel: kernel .debs in $kdir (scripts/fetch-kernel-debs)" 1; exit $ksft_fail; }
 newk=$(dpkg-deb -f "$img" Package | sed 's/^linux-image-//')
-[ ! -d "/lib/modules/$newk" ] || { log_test "vmroot-kernel: $newk is not installed yet" 1; exit $ksft_fail; }
+[ ! -d "/lib/modules/$newk" ] || { log_test "vmroot-kernel: $newk is not installed yet (scripts/fetch-kernel-debs)" 1; exit $ksft_fail; }
 
-export DEBIAN_FRONTEND=noninteractive
-rm -f /var/lib/man-db/auto-update
+vmroot_prepare || { log_test "vmroot-kernel: a root dpkg can work in"; exit $EXIT_STATUS; }
 log=$(mktemp)
 defer rm -f "$log"
 
 t0=$(date +%s)
-apt-get install -y --no-install-recommends "$dir/v6fix-dkms_${version}_all.deb" "$dir/v6fix_${version}_amd64.deb" >"$log" 2>&1
+mv "/lib/modules/$kver/build" "/lib/modules/$kver/build.v6fix-hidden"
+apt-get install "${vmroot_apt[@]}" "$dir/v6fix-dkms_${version}_all.deb" "$dir/v6fix_${version}_amd64.deb" >"$log" 2>&1
 check_err $? "apt-get install v6fix-dkms: $(tail -n 5 "$log" | tr '\n' '|')"
-log_test "apt-get install ./v6fix-dkms ./v6fix ($(($(date +%s) - t0)) s, $(uname -r))"
+mv "/lib/modules/$kver/build.v6fix-hidden" "/lib/modules/$kver/build"
+st=$(dkms status -m v6fix -v "$version" 2>&1)
+[[ $st == *": added"* ]] || fail "dkms status after the install: '$st', want added"
+log_test "apt-get install ./v6fix-dkms ./v6fix: added to DKMS ($(($(date +%s) - t0)) s, $kver)"
 
 chmod -x /etc/kernel/postinst.d/initramfs-tools
 t0=$(date +%s)
-apt-get install -y --no-install-recommends "$img" "$hdr" >"$log" 2>&1
+apt-get install "${vmroot_apt[@]}" "$img" "$hdr" >"$log" 2>&1
 check_err $? "apt-get install the kernel: $(tail -n 8 "$log" | tr '\n' '|')"
 log_test "apt-get install ./linux-image-$newk ./linux-headers-$newk ($(($(date +%s) - t0)) s)"
 
@@ -55,6 +65,18 @@ st=$(dkms status -m v6fix -v "$version" -k "$newk" 2>&1)
 ko=$(ls /lib/modules/"$newk"/updates/dkms/v6fix.ko* 2>/dev/null | head -n 1)
 [ -n "$ko" ] || fail "no /lib/modules/$newk/updates/dkms/v6fix.ko"
 [ -z "$ko" ] || [ "$(modinfo -F vermagic "$ko" | awk '{ print $1 }')" = "$newk" ] || fail "vermagic of $ko is not $newk"
+[ -z "$ko" ] || [ "$(modinfo -F version "$ko")" = "$version" ] || fail "version of $ko is not $version"
 modinfo -k "$newk" -n v6fix 2>/dev/null | grep -q updates/dkms || fail "modprobe for $newk does not find it (depmod)"
+[ ! -e "/lib/modules/$kver/updates/dkms/v6fix.ko" ] || fail "the hook for $newk built for the running kernel too"
 log_test "the kernel's postinst hook built and installed v6fix.ko for $newk"
+
+t0=$(date +%s)
+apt-get purge "${vmroot_apt[@]}" v6fix v6fix-dkms >"$log" 2>&1
+check_err $? "apt-get purge: $(tail -n 5 "$log" | tr '\n' '|')"
+ko=$(find /lib/modules -name 'v6fix.ko*' 2>/dev/null | tr '\n' ' ')
+[ -z "$ko" ] || fail "purge left modules: $ko"
+[ ! -e /var/lib/dkms/v6fix ] || fail "purge left /var/lib/dkms/v6fix"
+[ ! -e "/usr/src/v6fix-$version" ] || fail "purge left /usr/src/v6fix-$version"
+! modinfo -k "$newk" v6fix >/dev/null 2>&1 || fail "modinfo still finds v6fix for $newk"
+log_test "apt-get purge: no v6fix.ko left for $newk, no DKMS tree ($(($(date +%s) - t0)) s)"
 exit $EXIT_STATUS

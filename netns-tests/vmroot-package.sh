@@ -17,6 +17,7 @@
 #
 # V6FIX_PKG_DIR (default build/deb) holds the .debs (make deb).
 source "$(dirname "$0")/scenario/lib.sh"
+source "$(dirname "$0")/scenario/vmroot.sh"
 
 require_root
 in_vm && [ "${V6FIX_OVERLAY_ROOT:-0}" = 1 ] || {
@@ -30,21 +31,32 @@ deb=$dir/v6fix_${version}_amd64.deb
 dkmsdeb=$dir/v6fix-dkms_${version}_all.deb
 [ -s "$deb" ] && [ -s "$dkmsdeb" ] || { log_test "vmroot-package: $deb and $dkmsdeb (make deb)" 1; exit $ksft_fail; }
 
-export DEBIAN_FRONTEND=noninteractive
-# man-db's trigger rebuilds its whole index: minutes under TCG, nothing to test.
-rm -f /var/lib/man-db/auto-update
+vmroot_prepare || { log_test "vmroot-package: a root dpkg can work in"; exit $EXIT_STATUS; }
 log=$(mktemp)
 defer rm -f "$log"
 show_log() { RET_MSG="$RET_MSG; $(tail -n 20 "$log" | tr '\n' '|')"; }
 step_start() { t0=$(date +%s); }
 step_time() { echo "$(($(date +%s) - t0)) s"; }
+# stamp: each line of the input prefixed with the seconds since step_start,
+# into $log; the lines that mark the phases (dpkg, DKMS) are shown as they
+# come (progress: minutes under TCG).
+stamp() {
+	local l
+	while IFS= read -r l; do
+		l=$(printf '%4d %s' $(($(date +%s) - t0)) "$l")
+		echo "$l" >>"$log"
+		[[ $l =~ ^\ *[0-9]+\ (Reading\ package|Unpacking|Setting\ up|Loading\ new|Building\ (for|initial)|Done\.|Installing\ /lib|Running\ depmod|depmod|Removing|Deleting|Purging|Module\ .*(removed|uninstalled)) ]] &&
+			echo "# ${l:0:100}"
+	done
+}
 
 # --- install ------------------------------------------------------------------
 step_start
+: >"$log"
 # apt copies local files into its archive cache itself; no network is used
 # (the guest has none): every dependency is already installed.
-apt-get install -y --no-install-recommends "$dkmsdeb" "$deb" >"$log" 2>&1
-check_err $? "apt-get install failed"
+apt-get install "${vmroot_apt[@]}" "$dkmsdeb" "$deb" 2>&1 | stamp
+check_err "${PIPESTATUS[0]}" "apt-get install failed"
 [ $RET = 0 ] || show_log
 log_test "apt-get install ./v6fix-dkms ./v6fix ($(step_time), $kver)"
 
@@ -112,8 +124,9 @@ log_test "completion loads, rt_protos.d known, nothing enabled by default"
 # --- purge ------------------------------------------------------------------------
 files=$(dpkg -L v6fix v6fix-dkms 2>/dev/null | sort -u)
 step_start
-apt-get purge -y v6fix v6fix-dkms >"$log" 2>&1
-check_err $? "apt-get purge failed"
+: >"$log"
+apt-get purge "${vmroot_apt[@]}" v6fix v6fix-dkms 2>&1 | stamp
+check_err "${PIPESTATUS[0]}" "apt-get purge failed"
 [ $RET = 0 ] || show_log
 left=()
 while read -r f; do
