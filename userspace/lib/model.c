@@ -282,6 +282,23 @@ static int v4_outcome(const struct v6fix_scenario *s, struct he_outcome *o, char
 	return 0;
 }
 
+int v6fix_model_order(const struct v6fix_scenario *s, bool v4_first,
+		      const struct he_outcome *o6, const struct he_outcome *o4,
+		      int fam[2], struct he_outcome *outs)
+{
+	int n = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		bool v4 = (pass == 0) == v4_first;
+
+		if (v4 && !s->only_v6)
+			fam[n] = AF_INET, outs[n++] = *o4;
+		else if (!v4 && !s->only_v4)
+			fam[n] = AF_INET6, outs[n++] = *o6;
+	}
+	return n;
+}
+
 int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p)
 {
 	struct he_outcome out6, out4, outs[2];
@@ -301,17 +318,8 @@ int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p)
 		return ret;
 
 	/* getaddrinfo's order: IPv6 first, unless it has no route (rule 1). */
-	if (s->fault == V6FIX_FAULT_NO_V6_ROUTE) {
-		if (!s->only_v6)
-			fam[n] = AF_INET, outs[n++] = out4;
-		if (!s->only_v4)
-			fam[n] = AF_INET6, outs[n++] = out6;
-	} else {
-		if (!s->only_v4)
-			fam[n] = AF_INET6, outs[n++] = out6;
-		if (!s->only_v6)
-			fam[n] = AF_INET, outs[n++] = out4;
-	}
+	n = v6fix_model_order(s, s->fault == V6FIX_FAULT_NO_V6_ROUTE,
+			      &out6, &out4, fam, outs);
 	if (s->only_v4 && why4[0])
 		snprintf(p->why, sizeof(p->why), "%s", why4);
 	/* first: whatever getaddrinfo() puts first is all there is. */

@@ -78,6 +78,17 @@ void v6fix_scenario_init(struct v6fix_scenario *s);
 /* 0, or -EINVAL when the scenario is inconsistent (code out of range...). */
 int v6fix_predict(const struct v6fix_scenario *s, struct v6fix_prediction *p);
 
+struct he_outcome;
+/*
+ * The families a client tries and their outcomes, in its resolver's order:
+ * IPv6 first unless @v4_first (RFC 6724 rule 1 with no IPv6 route); the
+ * family the scenario leaves out (only_v4, only_v6) is skipped. Fills @fam
+ * (AF_INET6, AF_INET) and @outs; returns how many (0 to 2).
+ */
+int v6fix_model_order(const struct v6fix_scenario *s, bool v4_first,
+		      const struct he_outcome *o6, const struct he_outcome *o4,
+		      int fam[2], struct he_outcome *outs);
+
 /* Names as in netns-tests/scenario/faults.sh ("icmp6_unreach"), and back (-1). */
 const char *v6fix_fault_name(enum v6fix_fault f);
 int v6fix_fault_parse(const char *name);

@@ -259,17 +259,9 @@ int v6fix_client_predict(const struct v6fix_client *c, const struct v6fix_scenar
 
 	/* The resolver's order: RFC 6724 rule 1 puts IPv4 first without an
 	 * IPv6 route; a hosts file is read as it is written (IPv6 first). */
-	if (c->order == V6FIX_ORDER_GETADDRINFO && s->fault == V6FIX_FAULT_NO_V6_ROUTE) {
-		if (!s->only_v6)
-			fam[n] = AF_INET, outs[n++] = o4;
-		if (!s->only_v4)
-			fam[n] = AF_INET6, outs[n++] = o6;
-	} else {
-		if (!s->only_v4)
-			fam[n] = AF_INET6, outs[n++] = o6;
-		if (!s->only_v6)
-			fam[n] = AF_INET, outs[n++] = o4;
-	}
+	n = (size_t)v6fix_model_order(s, c->order == V6FIX_ORDER_GETADDRINFO &&
+				 s->fault == V6FIX_FAULT_NO_V6_ROUTE,
+			      &o6, &o4, fam, outs);
 
 	for (pass = 1;; pass++) {
 		struct he_attempt a[2];
