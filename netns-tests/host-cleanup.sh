@@ -153,7 +153,12 @@ start() {
 	shift
 	defer reap "$TAG"
 	set -m
-	V6FIX_CLEANUP_TAG=$TAG TOP=$TOP V6FIX=$V6FIX "$@" >"$ST/out" 2>&1 &
+	# Default dispositions: a shell started in the background without job
+	# control ignores SIGINT and SIGQUIT, and an ignored signal stays
+	# ignored in every child (bash cannot trap it again): the test would
+	# measure how it was started, not the scenario's traps.
+	V6FIX_CLEANUP_TAG=$TAG TOP=$TOP V6FIX=$V6FIX \
+		env --default-signal=INT,QUIT,TERM,HUP "$@" >"$ST/out" 2>&1 &
 	PID=$!
 	set +m
 	sampler "$TAG" &
