@@ -98,6 +98,7 @@ expect 'serve ""' "--daemon --design --exit-with --inetd --log --v6only -4 -6"
 expect 'serve --design ""' "inetd mapped processes sockets"
 expect 'serve --v6only ""' "0 1 default"
 expect 'delayline ""' "--control --daemon --exit-with --queue"
+# The help's example command line ("v6fix clientprobe -- curl -s ...") is no grammar.
 expect 'clientprobe ""' "--only --runs --sweep --timeout"
 expect 'clientprobe --only ""' "cad gai order rd reactions"
 expect 'version ""' ""
@@ -107,8 +108,6 @@ expect 'dns probe ""' "--parallel --retries --timeout -f"
 expect 'dns probe --timeout 100 ""' "--parallel --retries -f"
 expect 'fwcheck x ""' "--dns --dns-name --dns-type --nd-wait --port --prefix-len --prefix-len4 --wait -4 -6"
 expect 'fwcheck x -6 ""' "--dns --dns-name --dns-type --nd-wait --port --prefix-len --prefix-len4 --wait"
-# The help's example command line ("v6fix clientprobe -- curl -s ...") is no grammar.
-expect 'clientprobe ""' "--runs --timeout"
 expect 'predict kernel ""' "$(ls /lib/modules 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
 # Faults: the catalog's names, from the scenario library itself.
