@@ -129,6 +129,7 @@ struct line {
 	int in;
 	FILE *out;
 	double ms;
+	double used_ms;		/* v6fix_now_ms() when its last trial ended */
 };
 
 struct trial {
@@ -415,20 +416,31 @@ static int line_start(struct probe *p, struct line *l, const char *queue)
 	l->in = in[1];
 	l->out = fdopen(out[0], "r");
 	l->ms = -1;
+	l->used_ms = 0;
 	/* Its first answer comes once the queue is bound: no trial before. */
 	return l->out ? line_set(l, 0.1) : -1;
 }
 
-/* The delay of the packets that come next; returns once it applies. */
+/*
+ * The delay of the packets that come next; returns once it applies. The
+ * line keeps its order, as a link does: a packet does not overtake one
+ * queued before it under a longer delay. So a shorter delay waits until
+ * what the last trial left in the line is out (a seq client's RST held
+ * behind the previous trial's 2 s late answers cost it a SYN timeout).
+ */
 static int line_set(struct line *l, double ms)
 {
 	char buf[64];
+	double wait;
 	int n;
 
 	if (ms < 0.1)
 		ms = 0.1;
 	if (fabs(ms - l->ms) < 0.05)
 		return 0;
+	wait = l->used_ms + l->ms - (v6fix_now_ms() + ms);
+	if (l->ms > ms && l->used_ms > 0 && wait > 0)
+		usleep((useconds_t)(wait * 1000));
 	n = snprintf(buf, sizeof(buf), "%.1f\n", ms);
 	if (write(l->in, buf, (size_t)n) != n || !fgets(buf, sizeof(buf), l->out) ||
 	    strncmp(buf, "ok", 2))
@@ -486,6 +498,9 @@ static int trial_run(struct probe *p, const char *host, double x6_ms, double aaa
 	t->start_ms = real_ms();
 	t->status = run(argv, out, outlen, p->timeout_ms);
 	t->end_ms = real_ms();
+	p->dl6.used_ms = v6fix_now_ms();
+	if (p->dlaaaa.pid > 0)
+		p->dlaaaa.used_ms = p->dl6.used_ms;
 	for (int i = 0; i < p->ncmd && i < 63; i++)
 		free(subst[i]);
 	if (cap) {
