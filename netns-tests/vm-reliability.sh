@@ -280,7 +280,9 @@ echo "      $ROUND_INFO"
 # --- 3. permissions --------------------------------------------------------------------
 # Every request that is not a read, by number (kmod/uapi/v6fix.h): each form
 # of SET_CONFIG (every attribute, all, none, bad values, read-only and
-# unknown attributes), RESET_STATS with and without attributes.
+# unknown attributes), RESET_STATS with and without attributes, and the scope
+# commands SET_SCOPE, DEL_SCOPE, FLUSH_SCOPES (the permission is checked before
+# the attributes: empty requests suffice).
 CHANGES='2 3:u32:0
 2 4:u32:0
 2 5:u32:0
@@ -293,11 +295,15 @@ CHANGES='2 3:u32:0
 2 2:u32:1
 2 5:u8:1
 4
-4 3:u32:0'
-# Not requests at all: EVENT (notification only), UNSPEC, past the last.
+4 3:u32:0
+6
+7
+8'
+# Not requests at all: EVENT (notification only), UNSPEC, past the last
+# (V6FIX_CMD_MAX is GET_SCOPE, 9).
 NONCMDS='5
 0
-6
+10
 255'
 READS='1
 3'
