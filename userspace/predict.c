@@ -231,15 +231,11 @@ static int predict_resolve(const struct v6fix_scenario *s, const struct v6fix_dn
 	return 0;
 }
 
-/* A real client's prediction (model_clients.h): connect's shape plus the client. */
-static int print_prediction(const struct v6fix_prediction *p, const struct v6fix_client *c,
-			    unsigned int passes)
+/* The attempts of a prediction and its winner, in the card's one printer. */
+static void print_attempts(const struct v6fix_prediction *p)
 {
 	char buf[32];
 
-	print_open_object(NULL);
-	print_string(PRINT_ANY, "client", "client %s", c->name);
-	print_string(PRINT_ANY, "program", " (%s)\n", c->program);
 	print_open_array("attempts");
 	for (int i = 0; i < p->n; i++) {
 		const struct v6fix_pred_attempt *a = &p->att[i];
@@ -262,6 +258,17 @@ static int print_prediction(const struct v6fix_prediction *p, const struct v6fix
 	} else {
 		print_null(PRINT_ANY, "winner", "no winner");
 	}
+}
+
+/* A real client's prediction (model_clients.h): connect's shape plus the client. */
+static int print_prediction(const struct v6fix_prediction *p, const struct v6fix_client *c,
+			    unsigned int passes)
+{
+
+	print_open_object(NULL);
+	print_string(PRINT_ANY, "client", "client %s", c->name);
+	print_string(PRINT_ANY, "program", " (%s)\n", c->program);
+	print_attempts(p);
 	print_float(PRINT_ANY, "total_ms", " total %.1f ms", 1, p->total_ms);
 	print_uint(PRINT_ANY, "passes", " passes %u\n", passes);
 	print_string(PRINT_ANY, "why", "why: %s\n", p->why);
@@ -286,7 +293,6 @@ int do_predict(int argc, char **argv)
 	bool have_he_delay = false;
 	unsigned int major, minor;
 	struct utsname u;
-	char buf[32];
 
 	if (argc > 0 && v6fix_is_help(argv[0])) {
 		usage(stdout);
@@ -484,28 +490,7 @@ int do_predict(int argc, char **argv)
 	}
 
 	print_open_object(NULL);
-	print_open_array("attempts");
-	for (int i = 0; i < p.n; i++) {
-		const struct v6fix_pred_attempt *a = &p.att[i];
-
-		if (isnan(a->start_ms))
-			continue;	/* never started */
-		print_open_object(NULL);
-		print_string(PRINT_ANY, "family", "attempt %-5s", v6fix_family_name(a->family));
-		print_float(PRINT_ANY, "start_ms", " start %.1f ms", 1, a->start_ms);
-		print_float(PRINT_ANY, "end_ms", " end %.1f ms", 1, a->end_ms);
-		print_string(PRINT_ANY, "result", " %s\n", v6fix_result_name(a->err, buf, sizeof(buf)));
-		print_close_object();
-	}
-	print_close_array();
-	if (p.winner >= 0) {
-		print_open_object("winner");
-		print_string(PRINT_ANY, "family", "winner %s",
-			     v6fix_family_name(p.att[p.winner].family));
-		print_close_object();
-	} else {
-		print_null(PRINT_ANY, "winner", "no winner");
-	}
+	print_attempts(&p);
 	print_float(PRINT_ANY, "total_ms", " total %.1f ms\n", 1, p.total_ms);
 	if (dns) {
 		print_float(PRINT_ANY, "resolve_ms", "resolve %.1f ms", 1, dp.resolve_ms);
