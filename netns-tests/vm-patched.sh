@@ -138,7 +138,7 @@ spoof() {
 	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
 		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
 	SPOOF_PID=$BG_PID
-	wait_for 20 test -e "$ready"
+	wait_for 120 test -e "$ready"
 }
 CODES=(
 	"a4 4 2000 3 0 ENETUNREACH soft" "b4 4 2001 3 1 EHOSTUNREACH soft"
@@ -250,10 +250,10 @@ held() {
 	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" python3 -I -S "$HELPER" spoof --iface c1 \
 		--readyfile "$ready" fam=4,dport=2009,right=1,delay=1
 	SPOOF_PID=$BG_PID
-	wait_for 20 test -e "$ready" || fail "the forger did not start"
+	wait_for 120 test -e "$ready" || fail "the forger did not start"
 	bg_in "$c1" "$out" python3 -I -S "$HOLDER" hold "$V4_S" 2009 "$TMPDIR_SOFTERR/go" 60
 	HOLDER_PID=$BG_PID
-	wait_for 10 grep -q '^held' "$out" || fail "the lock holder did not start: $(cat "$out")"
+	wait_for 120 grep -q '^held' "$out" || fail "the lock holder did not start: $(cat "$out")"
 	wait "$SPOOF_PID" || fail "the forger failed: $(cat "$TMPDIR_SOFTERR/spoof.out")"
 	sleep 0.5
 	touch "$TMPDIR_SOFTERR/go"

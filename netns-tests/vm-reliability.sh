@@ -217,7 +217,7 @@ forge_round() {
 	bg_in "$r" "$out" "$FORGE" --iface c --learn 4 --others 4 --other-port 80 \
 		--ports 2000-2999 --ready "$ready" --go "$go" --seed "$RANDOM" $strict "$mode" "$count"
 	forge_pid=$BG_PID
-	wait_for 20 test -e "$ready" || { fail "icmp-forge did not start: $(cat "$out")"; return; }
+	wait_for 120 test -e "$ready" || { fail "icmp-forge did not start: $(cat "$out")"; return; }
 	# Other sockets: one established and one closed (TIME-WAIT) per family.
 	bg_in "$c" /dev/null bash -c 'exec 3<>/dev/tcp/fd00:1::1/80 4<>/dev/tcp/10.0.1.1/80 \
 		5<>/dev/tcp/fd00:1::1/80 6<>/dev/tcp/10.0.1.1/80; exec 5>&- 6>&-; exec sleep 3600'

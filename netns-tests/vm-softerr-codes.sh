@@ -46,7 +46,7 @@ spoof() {
 	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
 		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
 	SPOOF_PID=$BG_PID
-	wait_for 20 test -e "$ready"
+	wait_for 120 test -e "$ready"
 }
 
 # label fam port type code errno(soft, at timeout / hard, at once) kind
@@ -157,12 +157,12 @@ ready=$TMPDIR_SOFTERR/spoof.ready
 bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" python3 -I -S "$HELPER" spoof --iface c1 \
 	--readyfile "$ready" fam=4,dport=2009,right=1,delay=1
 SPOOF_PID=$BG_PID
-wait_for 20 test -e "$ready" || fail "the forger did not start"
+wait_for 120 test -e "$ready" || fail "the forger did not start"
 
 out=$TMPDIR_SOFTERR/holder.out
 bg_in "$c1" "$out" python3 -I -S "$HOLDER" hold "$V4_S" 2009 "$TMPDIR_SOFTERR/go" 150
 HOLDER_PID=$BG_PID
-wait_for 10 grep -q '^held' "$out"
+wait_for 120 grep -q '^held' "$out"
 check_err $? "the lock holder did not start: $(cat "$out")"
 wait "$SPOOF_PID"
 check_err $? "the forger failed: $(cat "$TMPDIR_SOFTERR/spoof.out")"

@@ -82,7 +82,7 @@ check_err $? "set namespace policy hard"
 	a6,$V6_S,1000 a4,$V4_S,1000 >"$T/run.out" 2>"$T/run.err" &
 run_pid=$!
 # The program starts once its scope is set; look at it while it waits.
-wait_for 20 bash -c "'$V6FIX' -n '$c1' -j softerr show | jq -e '.scopes[] | select(.kind == \"cgroup\")' >/dev/null"
+wait_for 120 bash -c "'$V6FIX' -n '$c1' -j softerr show | jq -e '.scopes[] | select(.kind == \"cgroup\")' >/dev/null"
 check_err $? "no cgroup scope while v6fix run runs"
 run_scope=$(scopes "$c1")
 # The other program connects while the first one's connects wait.
@@ -207,7 +207,7 @@ log_test "stats reset, del by id and by cgroup (ENOENT with the kernel's words),
 softerr_policy "$c1" hard
 "$V6FIX" -n "$c1" run --softerr rfc1122 -- sleep 60 &
 run_pid=$!
-wait_for 20 bash -c "'$V6FIX' -n '$c1' -j softerr show | jq -e '.scopes | length == 1' >/dev/null"
+wait_for 120 bash -c "'$V6FIX' -n '$c1' -j softerr show | jq -e '.scopes | length == 1' >/dev/null"
 check_err $? "no scope while v6fix run sleeps"
 kill -TERM "$run_pid"
 wait "$run_pid"

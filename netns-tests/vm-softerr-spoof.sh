@@ -35,7 +35,7 @@ spoof() {
 	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
 		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
 	SPOOF_PID=$BG_PID
-	wait_for 20 test -e "$ready"
+	wait_for 120 test -e "$ready"
 }
 
 softerr_policy "$c1" hard "" 1 && stats_reset "$c1"

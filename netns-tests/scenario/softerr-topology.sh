@@ -149,7 +149,7 @@ softerr_topology() {
 	local ns
 	for ns in "${clients[@]}"; do
 		ns=${!ns}
-		wait_for 20 __path_ok "$ns" ||
+		wait_for 120 __path_ok "$ns" ||
 			{ echo "no path from $ns to $s" >&2; return 1; }
 	done
 }
@@ -169,7 +169,7 @@ __listening() {
 
 softerr_start_server() {
 	bg_in "$s" /dev/null python3 -I -S "$HELPER" listen 80
-	wait_for 20 __listening "$s" 80
+	wait_for 120 __listening "$s" 80
 }
 
 # softerr_set NS FAMILY POLICY [RETRIES]: with the CLI (netlink).
