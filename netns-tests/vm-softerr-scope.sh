@@ -78,19 +78,24 @@ scope_stats() {
 # --- 1. v6fix run: one program rfc1122, another hard, at the same time ---------------
 softerr_policy "$c1" hard && stats_reset "$c1"
 check_err $? "set namespace policy hard"
+# The other program is started first and connects, on a signal, while the
+# first one's connects wait: a process start can outlast the 15 s wait in
+# a starved guest (72 s once on rt), a signal cannot.
+connects "$c1" --ready "$T/b.ready" --go "$T/go1" b6,$V6_S,1000 b4,$V4_S,1000 >"$T/b.out" &
+b_pid=$!
+wait_for 120 test -e "$T/b.ready"
+check_err $? "the other program did not start"
 "$V6FIX" -n "$c1" run --softerr rfc1122 -- "${helper_cmd[@]}" \
 	a6,$V6_S,1000 a4,$V4_S,1000 >"$T/run.out" 2>"$T/run.err" &
 run_pid=$!
-# The program starts once its scope is set; look at it while it waits.
-wait_for 120 bash -c "'$V6FIX' -n '$c1' -j softerr show | jq -e '.scopes[] | select(.kind == \"cgroup\")' >/dev/null"
-check_err $? "no cgroup scope while v6fix run runs"
-run_scope=$(scopes "$c1")
-# The other program connects while the first one's connects wait.
-connects "$c1" --go "$T/go1" b6,$V6_S,1000 b4,$V4_S,1000 >"$T/b.out" &
-b_pid=$!
+# The program starts once its scope is set.
 syn_sent 2
 check_err $? "v6fix run's program did not connect"
 touch "$T/go1"
+# Look at the scope while the program waits.
+run_scope=$(scopes "$c1")
+jq -e 'select(.kind == "cgroup")' <<<"$run_scope" >/dev/null
+check_err $? "no cgroup scope while v6fix run runs: $run_scope"
 wait "$b_pid"
 OUT=$(cat "$T/b.out")
 wait "$run_pid"
@@ -123,14 +128,18 @@ softerr_policy "$c1" pass && stats_reset "$c1" &&
 	"$V6FIX" -n "$c1" softerr set family all policy hard mark 0x10
 check_err $? "set the scopes"
 # P1 in X, P2 in X with mark 0x10, P3 in X/sub, P4 outside: all at once.
-in_cgroup "$X" "${helper_cmd[@]}" p1v6,$V6_S,1000 p1v4,$V4_S,1000 >"$T/p1" &
+# P2 and P4 are started first and connect, on a signal, while P1's and P3's
+# connects wait.
+in_cgroup "$X" "${helper_cmd[@]}" --ready "$T/p2.ready" --go "$T/go2" --mark 0x10 \
+	p2v6,$V6_S,1000 p2v4,$V4_S,1000 >"$T/p2" &
 pids=($!)
+connects "$c1" --ready "$T/p4.ready" --go "$T/go2" p4v6,$V6_S,1000 p4v4,$V4_S,1000 >"$T/p4" &
+pids+=($!)
+wait_for 120 test -e "$T/p2.ready" -a -e "$T/p4.ready"
+check_err $? "P2 and P4 did not start"
+in_cgroup "$X" "${helper_cmd[@]}" p1v6,$V6_S,1000 p1v4,$V4_S,1000 >"$T/p1" &
+pids+=($!)
 in_cgroup "$X/sub" "${helper_cmd[@]}" p3v6,$V6_S,1000 p3v4,$V4_S,1000 >"$T/p3" &
-pids+=($!)
-# P2 and P4 connect while P1's and P3's connects wait.
-in_cgroup "$X" "${helper_cmd[@]}" --go "$T/go2" --mark 0x10 p2v6,$V6_S,1000 p2v4,$V4_S,1000 >"$T/p2" &
-pids+=($!)
-connects "$c1" --go "$T/go2" p4v6,$V6_S,1000 p4v4,$V4_S,1000 >"$T/p4" &
 pids+=($!)
 syn_sent 4
 check_err $? "P1 and P3 did not connect"

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Test helper of the soft-error tests (netns-tests/vm-softerr*.sh).
 
-  connect [--hops N] [--bind PORT] [--timeout S] [--mark M] [--go FILE] LABEL,ADDR,PORT[,HOPS] ...
+  connect [--hops N] [--bind PORT] [--timeout S] [--mark M] [--ready FILE] [--go FILE]
+          LABEL,ADDR,PORT[,HOPS] ...
       One blocking connect() per target, all at once (one thread each);
+      --ready: FILE is created once the process is up; --go: the connects
+      wait for FILE to exist;
       HOPS (or --hops): the SYN's hop limit / TTL.
       Prints per target: LABEL ERRNO MS T0_NS T1_NS SPORT
       ERRNO is OK or the symbolic name; T0/T1 are CLOCK_MONOTONIC ns
@@ -55,6 +58,7 @@ def do_connect(args):
     timeout = None
     mark = None
     go = None
+    ready = None
     targets = []
     i = 0
     while i < len(args):
@@ -79,12 +83,19 @@ def do_connect(args):
             go = args[i + 1]
             i += 2
             continue
+        if a == "--ready":
+            ready = args[i + 1]
+            i += 2
+            continue
         f = a.split(",")
         targets.append((f[0], f[1], int(f[2]), int(f[3]) if len(f) > 3 else hops))
         i += 1
 
     results = {}
-    # Started early (a process start is dear under TCG), connect on a signal.
+    # Started early (a process start is dear under TCG: seconds, tens of
+    # them in a starved rt guest), connect on a signal.
+    if ready:
+        open(ready, "w").close()
     while go and not os.path.exists(go):
         time.sleep(0.01)
 
