@@ -128,19 +128,23 @@ softerr_policy "$c1" pass && stats_reset "$c1" &&
 	"$V6FIX" -n "$c1" softerr set family all policy hard mark 0x10
 check_err $? "set the scopes"
 # P1 in X, P2 in X with mark 0x10, P3 in X/sub, P4 outside: all at once.
-# P2 and P4 are started first and connect, on a signal, while P1's and P3's
-# connects wait.
+# All four are started first (in a starved guest one process start can
+# outlast another's 15 s wait); P1 and P3 connect on one signal, P2 and P4
+# on a second one, while P1's and P3's connects wait.
+in_cgroup "$X" "${helper_cmd[@]}" --ready "$T/p1.ready" --go "$T/go13" \
+	p1v6,$V6_S,1000 p1v4,$V4_S,1000 >"$T/p1" &
+pids=($!)
+in_cgroup "$X/sub" "${helper_cmd[@]}" --ready "$T/p3.ready" --go "$T/go13" \
+	p3v6,$V6_S,1000 p3v4,$V4_S,1000 >"$T/p3" &
+pids+=($!)
 in_cgroup "$X" "${helper_cmd[@]}" --ready "$T/p2.ready" --go "$T/go2" --mark 0x10 \
 	p2v6,$V6_S,1000 p2v4,$V4_S,1000 >"$T/p2" &
-pids=($!)
+pids+=($!)
 connects "$c1" --ready "$T/p4.ready" --go "$T/go2" p4v6,$V6_S,1000 p4v4,$V4_S,1000 >"$T/p4" &
 pids+=($!)
-wait_for 120 test -e "$T/p2.ready" -a -e "$T/p4.ready"
-check_err $? "P2 and P4 did not start"
-in_cgroup "$X" "${helper_cmd[@]}" p1v6,$V6_S,1000 p1v4,$V4_S,1000 >"$T/p1" &
-pids+=($!)
-in_cgroup "$X/sub" "${helper_cmd[@]}" p3v6,$V6_S,1000 p3v4,$V4_S,1000 >"$T/p3" &
-pids+=($!)
+wait_for 120 test -e "$T/p1.ready" -a -e "$T/p2.ready" -a -e "$T/p3.ready" -a -e "$T/p4.ready"
+check_err $? "P1-P4 did not start"
+touch "$T/go13"
 syn_sent 4
 check_err $? "P1 and P3 did not connect"
 touch "$T/go2"
