@@ -259,7 +259,7 @@ FCNAL_ALL := ipv4_ping ipv4_tcp ipv4_udp ipv4_bind ipv4_runtime ipv4_netfilter \
 check-fcnal: all selftests
 	@set -e; for k in $(KVERS); do \
 		echo "== fcnal-test.sh on $$k"; \
-		scripts/vm-run -k $$k -t 1500 -m 2G -- \
+		scripts/vm-run -k $$k -t 3600 -m 2G -- \
 			env V6FIX_FCNAL_MD5=0 netns-tests/run fcnal; \
 	done
 
