@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		"              [ resolve { getaddrinfo | rfc8305 | kame } ] [ resolution-delay MS ]\n"
 		"              [ aaaa-only-with-global ] [ aaaa-delay MS ]\n"
 		"              [ client CLIENT [ client-version MAJOR ] [ tries N ] ]\n"
+		"              [ bytes N ] [ limit S ] [ tunnel-delay MS ] [ mtu N ]\n"
 		"FAULT  := { healthy | no_v6_listener | icmp6_unreach | icmp6_time_exceeded |\n"
 		"            v6_blackhole | no_v6_route | onlink | icmp6_filtered | client_reject |\n"
 		"            v4_unreach | pmtu_blackhole | slow_tunnel | DNSFAULT[+FAULT] }\n"
@@ -57,9 +58,10 @@ static void usage(FILE *f)
 		"and decides whether tcp_syn_linear_timeouts exists (6.5+, default 4);\n"
 		"syn-retries default 6, bsd-retries 3, nd-solicit 3, nd-retrans 1000, he-delay 250.\n"
 		"The data-phase faults (pmtu_blackhole code 0-2 = tcp_mtu_probing, slow_tunnel\n"
-		"code 6 or 4 = the family measured) take instead: [ bytes N ] (default 262144)\n"
-		"[ limit S ] (the run's --timeout) [ tunnel-delay MS ] [ mtu N ] (default 1280)\n"
-		"and print the transfer's first and last byte (lib/model_data.h).\n");
+		"code 6 or 4 = the family measured) take code, algo (seq or he), he-delay, delay,\n"
+		"-4 and, only they, the last line's bytes N (default 262144), limit S (the run's\n"
+		"--timeout), tunnel-delay MS and mtu N (default 1280); they print the transfer's\n"
+		"first and last byte (lib/model_data.h).\n");
 }
 
 static int parse_policy(const char *arg)
