@@ -157,6 +157,9 @@ softerr_policy "$c1" hard "" 8 && stats_reset "$c1"
 check_err $? "set policy hard"
 
 ready=$TMPDIR_SOFTERR/spoof.ready
+# The earlier spoof() calls left their ready file: without this the holder's
+# SYN could leave before this forger watches (CI, 6.12: "no SYN for" 2009).
+rm -f "$ready"
 bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" python3 -I -S "$HELPER" spoof --iface c1 \
 	--readyfile "$ready" fam=4,dport=2009,right=1,delay=1
 SPOOF_PID=$BG_PID
