@@ -132,14 +132,6 @@ router 4
 log_test "policy 4 (retries) N=0: the soft error after the 1st retransmission aborts (1 s)"
 
 # --- the soft set: every code, forged by $r (vm-softerr-codes.sh's table) ---------------
-spoof() {
-	local ready=$TMPDIR_SOFTERR/spoof.ready
-	rm -f "$ready"
-	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
-		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
-	SPOOF_PID=$BG_PID
-	wait_for 120 test -e "$ready"
-}
 CODES=(
 	"a4 4 2000 3 0 ENETUNREACH soft" "b4 4 2001 3 1 EHOSTUNREACH soft"
 	"c4 4 2002 3 5 EOPNOTSUPP soft" "d4 4 2003 3 11 ENETUNREACH soft"

@@ -40,15 +40,6 @@ softerr_topology || { log_test "vm-softerr-codes: topology" 1; exit $ksft_fail; 
 OBSERVE=$TOP/netns-tests/tools/softerr-observe.py
 HOLDER=$TOP/netns-tests/tools/lock-holder.py
 
-spoof() {
-	local ready=$TMPDIR_SOFTERR/spoof.ready
-	rm -f "$ready"
-	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
-		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
-	SPOOF_PID=$BG_PID
-	wait_for 120 test -e "$ready"
-}
-
 # label fam port type code errno(soft, at timeout / hard, at once) kind
 CODES=(
 	"a4 4 2000 3 0 ENETUNREACH soft" "b4 4 2001 3 1 EHOSTUNREACH soft"

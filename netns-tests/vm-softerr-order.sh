@@ -29,15 +29,6 @@ require_cmd nft tc python3 jq nsenter ip
 softerr_load || { log_test "vm-softerr-order: load v6fix.ko" 1; exit $ksft_fail; }
 softerr_topology || { log_test "vm-softerr-order: topology" 1; exit $ksft_fail; }
 
-spoof() {
-	local ready=$TMPDIR_SOFTERR/spoof.ready
-	rm -f "$ready"
-	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
-		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
-	SPOOF_PID=$BG_PID
-	wait_for 120 test -e "$ready"
-}
-
 softerr_policy "$c1" hard "" 1 && stats_reset "$c1"
 check_err $? "set policy hard"
 

@@ -61,6 +61,19 @@ bg_in() {
 	defer kill "$BG_PID"
 }
 
+# spoof ARGS...: the helper's forger in $r, on its link to $c1 (a SYN it
+# sees there is answered with the errors ARGS describe); its pid in
+# $SPOOF_PID. Returns once it is listening, or fails after 120 s. The ready
+# file of an earlier forger is removed first: it would end the wait at once.
+spoof() {
+	local ready=$TMPDIR_SOFTERR/spoof.ready
+	rm -f "$ready"
+	bg_in "$r" "$TMPDIR_SOFTERR/spoof.out" \
+		python3 -I -S "$HELPER" spoof --iface c1 --readyfile "$ready" "$@"
+	SPOOF_PID=$BG_PID
+	wait_for 120 test -e "$ready"
+}
+
 # Load the module unless it is loaded; unload at exit what we loaded.
 # V6FIX_KO: another build of it (e.g. an older one, to see a test fail).
 softerr_load() {
