@@ -4,9 +4,12 @@
 # The test runner itself (netns-tests/run): it counts TEST lines, counts a
 # script that fails without a [FAIL] line as one failure, and repeats every
 # failure with its diagnostics just above its last line, which is all that
-# CI shows of a long log.
+# CI shows of a long log; with V6FIX_RETRY=1 a failed script's second run
+# decides, and a first failure it overrules is still shown.
 source "$(dirname "$0")/scenario/lib.sh"
 
+# The runs below choose their own V6FIX_RETRY, not the one this runs under.
+unset V6FIX_RETRY
 tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 
@@ -52,6 +55,37 @@ rc=$?
 [ "$rc" -eq 0 ] || fail "run exited $rc with no failures"
 grep -q '^failure: ' <<<"$out" && fail "failure lines without a failure"
 log_test "run: all passing: exit 0, no failure lines"
+
+# V6FIX_RETRY=1: once-failing d.sh passes on its second run and counts as
+# passed, its first failure shown as flaky; a.sh fails twice and counts.
+cat >"$tmp/d.sh" <<SH
+if [ -e "$tmp/d.ran" ]; then
+	echo "TEST: d, second run                             [ OK ]"
+	exit 0
+fi
+touch "$tmp/d.ran"
+echo "      missed a bound"
+echo "TEST: d, first run                              [FAIL]"
+exit 1
+SH
+out=$(V6FIX_RETRY=1 "$TOP/netns-tests/run" "$tmp/d.sh" "$tmp/a.sh")
+rc=$?
+last=$(tail -n 1 <<<"$out")
+[ "$rc" -ne 0 ] || fail "run exited 0 though a.sh failed twice"
+[[ $last == *": 2 passed, 1 failed, 1 skipped" ]] || fail "last line: '$last'"
+want="flaky: d.sh: TEST: d, first run [FAIL]
+flaky:         missed a bound"
+got=$(grep '^flaky: ' <<<"$out")
+[ "$got" = "$want" ] || fail "flaky lines: $(printf '%q' "$got")"
+[ "$(grep -c '^failure: a.sh: TEST: fails' <<<"$out")" = 1 ] || fail "a.sh's failure not listed once"
+[ "$(grep -c '^## a.sh, again' <<<"$out")" = 1 ] || fail "a.sh not run a second time"
+log_test "run, V6FIX_RETRY=1: a second run decides; the first run's failure shown as flaky"
+
+rm -f "$tmp/d.ran"
+out=$("$TOP/netns-tests/run" "$tmp/d.sh")
+[ $? -ne 0 ] || fail "without V6FIX_RETRY a failure was retried"
+grep -q '^flaky: ' <<<"$out" && fail "flaky lines without V6FIX_RETRY"
+log_test "run: without V6FIX_RETRY a failure is not run again"
 
 "$TOP/netns-tests/run" >/dev/null 2>&1
 rc=$?
