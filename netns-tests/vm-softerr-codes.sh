@@ -147,9 +147,9 @@ log_test "pass, SO_ERROR polled: the error once, with the attempt over"
 softerr_policy "$c1" hard "" 8 && stats_reset "$c1"
 check_err $? "set policy hard"
 
-# spoof() (softerr-topology.sh): it removes the earlier forger's ready file first (a copy
-# of it here did not, and the holder's SYN could leave before this forger
-# watched: CI, 6.12, "no SYN for" 2009).
+# spoof() (softerr-topology.sh) removes the earlier forger's ready file
+# first (a copy of it here did not, and the holder's SYN could leave before
+# this forger watched: CI, 6.12, "no SYN for" 2009).
 spoof fam=4,dport=2009,right=1,delay=1 || fail "the forger did not start"
 
 out=$TMPDIR_SOFTERR/holder.out
