@@ -39,8 +39,11 @@ for k in "${kvers[@]}"; do
 	[ "$(cat "$TOP/$marker" 2>/dev/null)" = "$k" ] || fail "the guest did not run $k or could not write the project"
 	log_test "vm-run -k $k: exit 3 passes through; cwd, /etc/netns, userns ok (${took} ms)"
 
-	[ "$took" -lt 40000 ] || fail "boot + command + poweroff took ${took} ms"
-	log_test "vm-run -k $k: a whole run under 40 s under $(cat "$TOP"/build/vm/"$k"/accel.* 2>/dev/null || echo tcg)"
+	# A bound that catches a stuck boot, not a slow machine: the boot's
+	# cost is scripts/bench-vm's to measure. 40 s failed all three kernels
+	# (44-52 s) with three TCG guests and a kernel build on the 2 cores.
+	[ "$took" -lt 180000 ] || fail "boot + command + poweroff took ${took} ms"
+	log_test "vm-run -k $k: a whole run under 180 s under $(cat "$TOP"/build/vm/"$k"/accel.* 2>/dev/null || echo tcg)"
 
 	# --- a WARN in the guest fails the run and shows the trace -------------------
 	fixture=$TOP/build/$k/fixtures/v6fix_warn_fixture.ko
@@ -74,7 +77,7 @@ start=$(now_ms)
 rc=$?
 took=$(($(now_ms) - start))
 [ $rc = 124 ] || fail "exit $rc after timeout, want 124"
-[ "$took" -lt 40000 ] || fail "timeout of 25 s took ${took} ms"
+[ "$took" -lt 60000 ] || fail "timeout of 25 s took ${took} ms"
 log_test "vm-run -t 25: a hung command is killed ($took ms, exit $rc)"
 
 exit $EXIT_STATUS
