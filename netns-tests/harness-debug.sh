@@ -10,7 +10,8 @@
 # after the module is unloaded. Usage: harness-debug.sh [KVER] (or
 # V6FIX_DEBUG_KVER=KVER through netns-tests/run; default:
 # scripts/build-kernel's debug kernel); needs build/KVER/fixtures/
-# v6fix_debug_fixture.ko. V6FIX_DEBUG_SINS="uaf list ..." runs only those.
+# v6fix_debug_fixture.ko. V6FIX_DEBUG_SINS="uaf list ..." runs only those;
+# V6FIX_DEBUG_TIMEOUT=S is each boot's timeout (default 1800).
 source "$(dirname "$0")/scenario/lib.sh"
 
 require_root
@@ -25,6 +26,9 @@ has() { grep -qx "CONFIG_$1=y" "$config"; }
 # KFENCE samples nothing when its interval is 0 (Debian's 6.12) unless the
 # command line says otherwise.
 kfence_on() { has KFENCE && ! grep -qx 'CONFIG_KFENCE_SAMPLE_INTERVAL=0' "$config"; }
+# One boot of the debug kernel took 400-580 s under TCG with two other guests
+# on the 2 cores, and one more than 600 s: a timeout for a stuck guest only.
+tmo=${V6FIX_DEBUG_TIMEOUT:-1800}
 wanted() { [ -z "${V6FIX_DEBUG_SINS:-}" ] || [[ " $V6FIX_DEBUG_SINS " == *" $1 "* ]]; }
 
 # sin, checker, what its report says (the first line vm-run shows)
@@ -45,7 +49,7 @@ for row in "${sins[@]}"; do
 	else has "$checker" && on=1 || on=0
 	fi
 	start=$(now_ms)
-	out=$("$VMRUN" -k "$k" -t 600 -m 2G -- insmod "$fixture" sin="$sin" 2>&1)
+	out=$("$VMRUN" -k "$k" -t "$tmo" -m 2G -- insmod "$fixture" sin="$sin" 2>&1)
 	rc=$?
 	took=$((($(now_ms) - start) / 1000))
 	if [ $on = 1 ]; then
@@ -65,7 +69,7 @@ done
 
 # The leak: no splat; kmemleak-scan finds it once the module is gone.
 if wanted leak; then
-	out=$("$VMRUN" -k "$k" -t 600 -m 2G -- sh -c "insmod '$fixture' sin=leak || exit 10
+	out=$("$VMRUN" -k "$k" -t "$tmo" -m 2G -- sh -c "insmod '$fixture' sin=leak || exit 10
 		rmmod v6fix_debug_fixture || exit 11
 		netns-tests/tools/kmemleak-scan; echo kmemleak-scan exit \$?" 2>&1)
 	rc=$?
