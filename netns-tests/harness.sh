@@ -22,6 +22,26 @@ fi
 [ $? = 2 ] || fail "bad timeout: exit not 2"
 log_test "vm-run: bad usage exits 2 without booting"
 
+# --- the kernel's own known reports (scripts/vm/known-reports) -----------------
+# A console log with one report; how many reports vm-run counts as failing.
+unknown_in() {
+	printf '%s\n' "$@" | awk -v known="$TOP/scripts/vm/known-reports" \
+		-f "$TOP/scripts/vm/known-reports.awk" 2>/dev/null
+}
+rcu=("[  1.000] =============================" "[  1.001] WARNING: suspicious RCU usage"
+     "[  1.002] 6.12.117-v6fix-debug #1 Not tainted" "[  1.003] -----------------------------"
+     "[  1.004] net/netfilter/nf_tables_api.c:4470 RCU-list traversed in non-reader section!!"
+     "[  1.005] Call Trace:" "[  1.006]  <TASK>" "[  1.007]  nft_set_lookup.part.0+0xcf/0xe0")
+[ "$(unknown_in "${rcu[@]}" "[  1.008]  </TASK>")" = 0 ] ||
+	fail "nf_tables' own RCU report counted as a failure"
+[ "$(unknown_in "${rcu[@]}" "[  1.008]  v6fix_softerr_rcv+0x1/0x2 [v6fix]" "[  1.009]  </TASK>")" = 1 ] ||
+	fail "a known report with a v6fix frame in its trace was let through"
+[ "$(unknown_in "${rcu[@]/nf_tables_api/tcp_ipv4}" "[  1.008]  </TASK>")" = 1 ] ||
+	fail "an RCU report elsewhere was let through"
+[ "$(unknown_in "${rcu[@]}" "[  1.008]  </TASK>" "[  2.000] BUG: KASAN: slab-use-after-free in x+0x1/0x2")" = 1 ] ||
+	fail "a report after a known one was let through"
+log_test "vm-run: the kernel's own known reports pass, any other fails the run"
+
 for k in "${kvers[@]}"; do
 	# --- status, working directory, writable /etc/netns, user namespaces --------
 	marker=build/vm/harness-$$-$RANDOM
