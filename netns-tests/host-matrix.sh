@@ -58,4 +58,26 @@ for args in "--bogus" "--runs" "--runs 2" "--jobs 0" "--out" "--kernels" "--clie
 done
 log_test "matrix: bad usage exits 2 with one line"
 
+# matrix-compare (patched-vs-module): the host's cells as two kernels,
+# identical, then with one median moved past the tolerance and one winner
+# changed; each difference named, exit 1.
+CMP=$TOP/scripts/matrix-compare
+k=$(jq -r '.kernels[0]' "$out/matrix.json")
+jq '.kernels += ["twin"] | .cells += [.cells[] | .kernel = "twin"]' "$out/matrix.json" >"$out/two.json"
+"$CMP" --reference "$k" --candidate twin --out "$out/cmp" "$out/two.json" >"$out/cmp.log" 2>&1
+check_err $? "identical cells do not agree: $(cat "$out/cmp.log")"
+n=$(jq '.cells | length' "$out/matrix.json")
+jq -e --argjson n "$n" '.agree == $n and .cells == $n' "$out/cmp.json" >/dev/null
+check_err $? "not $n of $n cells agree: $(jq -c '[.agree, .cells]' "$out/cmp.json")"
+jq '(.cells[-1].median_ms) += 600 | (.cells[-2].winner) = "nothing"' "$out/two.json" >"$out/moved.json"
+"$CMP" --reference "$k" --candidate twin --out "$out/cmp" "$out/moved.json" >"$out/cmp.log" 2>&1
+[ $? = 1 ] || fail "a moved median and a changed winner: exit not 1"
+jq -e --argjson n "$n" '.agree == $n - 2 and ([.rows[].verdict] | index("differs: time") != null)
+	and ([.rows[].verdict] | index("differs: winner") != null)' "$out/cmp.json" >/dev/null
+check_err $? "the differences are not named: $(jq -c '[.rows[].verdict]' "$out/cmp.json")"
+grep -q "of $n cells agree" "$out/cmp.md" || fail "cmp.md has no summary"
+"$CMP" --reference "$k" --candidate nope --out "$out/cmp" "$out/two.json" 2>/dev/null
+[ $? = 2 ] || fail "an unknown kernel: exit not 2"
+log_test "matrix-compare: cell by cell, a moved median and a changed winner named"
+
 exit $EXIT_STATUS
