@@ -49,7 +49,7 @@ TESTS := $(TEST_SRCS:userspace/tests/%.c=$(BUILD)/tests/%)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
 .PHONY: all cli modules fixtures tests deps check check-all check-unit check-asan \
-	check-host check-host-asan check-vm check-large check-fcnal check-debug tools selftests fuzz fuzz-smoke fuzz-build run install \
+	check-host check-host-asan check-vm check-large check-fcnal check-debug check-patched tools selftests fuzz fuzz-smoke fuzz-build run install \
 	uninstall clean help install-cli install-dkms deb check-package check-kernel-install
 .DEFAULT_GOAL := all
 
@@ -81,10 +81,11 @@ help:
 	@echo 'make fuzz         every libFuzzer target for FUZZ_SECONDS (default 300) each; fuzz-smoke: 10 s'
 	@echo 'make check-vm     module and kernel tests in QEMU, each kernel in KVERS'
 	@echo 'make check-large  vm-reliability.sh with the full counts (V6FIX_LARGE=1), each kernel'
-	@echo '                  then check-package, check-kernel-install and check-debug'
+	@echo '                  then check-package, check-kernel-install, check-debug and check-patched'
 	@echo 'make check-package the .debs installed, autoloaded, set at load, purged in each guest'
 	@echo 'make check-kernel-install  a kernel installed after v6fix-dkms gets v6fix.ko (DKMS hook)'
 	@echo 'make check-debug  the debug kernel (scripts/build-kernel): its checkers on fixtures, the VM suites on it'
+	@echo 'make check-patched the upstream series (build-kernel --patched): vm-patched, fcnal, matrix vs v6fix.ko'
 	@echo 'make check-fcnal  upstream fcnal-test.sh (TCP, no VRF) under pass and hard, each kernel'
 	@echo 'make selftests    fcnal-test.sh and nettest from linux-source-SERIES into build/selftests/'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): CLI, man page, completion, examples, DKMS sources'
@@ -258,6 +259,25 @@ check-debug: cli tools
 	@echo "== VM tests on $(DEBUG_KVER)"
 	@scripts/vm-run -k $(DEBUG_KVER) -t 7200 -m 2G -- netns-tests/run $(DEBUG_TESTS:%=netns-tests/%)
 
+# The upstream series (kmod/upstream/) on its own kernel (scripts/build-kernel
+# --patched: the debug configuration with the patches): vm-patched.sh, upstream's
+# fcnal-test.sh error path by the sysctl, and the fallback matrix on it and on
+# Debian's 6.12 with v6fix.ko side by side in one run, compared cell by cell
+# into results/patched-vs-module.{md,json}.
+PATCHED_KVER = $(shell scripts/build-kernel --patched --print-release)
+PATCHED_REF ?= 6.12.117+deb12-amd64
+PATCHED_OUT ?= build/patched-matrix
+check-patched: cli tools selftests
+	@scripts/build-kernel --patched
+	@$(MAKE) --no-print-directory KVERS=$(PATCHED_REF) OWN_KVERS= modules
+	@echo "== vm-patched.sh and fcnal-test.sh (error path) on $(PATCHED_KVER)"
+	@scripts/vm-run -k $(PATCHED_KVER) -t 7200 -m 2G -- \
+		netns-tests/run netns-tests/vm-patched.sh netns-tests/vm-fcnal.sh
+	@echo "== the fallback matrix on $(PATCHED_REF) (v6fix.ko) and $(PATCHED_KVER)"
+	@scripts/fallback-matrix --no-host --kernels "$(PATCHED_REF) patched" --out $(PATCHED_OUT)
+	@scripts/matrix-compare --reference $(PATCHED_REF) --candidate $(PATCHED_KVER) \
+		--out results/patched-vs-module $(PATCHED_OUT)/matrix.json
+
 # Upstream's fcnal-test.sh (netns-tests/peer-fcnal.sh) in the VM: the TCP
 # functions without VRF (nor TCP-MD5) under pass and hard; check-large:
 # every group under every policy.
@@ -289,6 +309,7 @@ check-large: all selftests
 	@$(MAKE) --no-print-directory check-package
 	@$(MAKE) --no-print-directory check-kernel-install
 	@$(MAKE) --no-print-directory check-debug
+	@$(MAKE) --no-print-directory check-patched
 
 # The Debian packages installed for real in each kernel's guest (whole root
 # a throwaway overlay): DKMS, autoload, boot-time sysctl, purge. 90 min per
