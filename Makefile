@@ -264,18 +264,25 @@ check-debug: cli tools
 # fcnal-test.sh error path by the sysctl, and the fallback matrix on it and on
 # Debian's 6.12 with v6fix.ko side by side in one run, compared cell by cell
 # into results/patched-vs-module.{md,json}.
+# The matrix's times want a kernel without KASAN and lockdep:
+# PATCHED_MATRIX=nodebug uses build-kernel --patched --no-debug for it.
 PATCHED_KVER = $(shell scripts/build-kernel --patched --print-release)
+PATCHED_MATRIX ?= debug
+PATCHED_MX_OPTS = --patched $(if $(filter nodebug,$(PATCHED_MATRIX)),--no-debug)
+PATCHED_MX_KVER = $(shell scripts/build-kernel $(PATCHED_MX_OPTS) --print-release)
 PATCHED_REF ?= 6.12.117+deb12-amd64
 PATCHED_OUT ?= build/patched-matrix
 check-patched: cli tools selftests
 	@scripts/build-kernel --patched
+	@scripts/build-kernel $(PATCHED_MX_OPTS)
 	@$(MAKE) --no-print-directory KVERS=$(PATCHED_REF) OWN_KVERS= modules
 	@echo "== vm-patched.sh and fcnal-test.sh (error path) on $(PATCHED_KVER)"
 	@scripts/vm-run -k $(PATCHED_KVER) -t 7200 -m 2G -- \
 		netns-tests/run netns-tests/vm-patched.sh netns-tests/vm-fcnal.sh
-	@echo "== the fallback matrix on $(PATCHED_REF) (v6fix.ko) and $(PATCHED_KVER)"
-	@scripts/fallback-matrix --no-host --kernels "$(PATCHED_REF) patched" --out $(PATCHED_OUT)
-	@scripts/matrix-compare --reference $(PATCHED_REF) --candidate $(PATCHED_KVER) \
+	@echo "== the fallback matrix on $(PATCHED_REF) (v6fix.ko) and $(PATCHED_MX_KVER)"
+	@MX_VM_TIMEOUT=$${MX_VM_TIMEOUT:-7200} scripts/fallback-matrix --no-host \
+		--kernels "$(PATCHED_REF) $(PATCHED_MX_KVER)" --out $(PATCHED_OUT)
+	@scripts/matrix-compare --reference $(PATCHED_REF) --candidate $(PATCHED_MX_KVER) \
 		--out results/patched-vs-module $(PATCHED_OUT)/matrix.json
 
 # Upstream's fcnal-test.sh (netns-tests/peer-fcnal.sh) in the VM: the TCP
