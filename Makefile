@@ -16,7 +16,11 @@ KVERS ?= $(shell for d in /lib/modules/*/build; do [ -e "$$d/Makefile" ] && \
 # Kernels of our own (scripts/build-kernel: build/kernels/RELEASE/): `make`
 # builds v6fix.ko for them too, against their object tree; they are not in
 # KVERS (make check-debug runs the VM tests on the debug kernel).
-OWN_KVERS ?= $(sort $(patsubst build/kernels/%/key,%,$(wildcard build/kernels/*/key)))
+# Not the patched kernels: they have the policies as a sysctl, and a v6fix.ko
+# beside them would only invite the matrix or fcnal to compare the module
+# with itself.
+OWN_KVERS ?= $(sort $(filter-out %-v6fix-patched %-v6fix-patched-nodebug, \
+	$(patsubst build/kernels/%/key,%,$(wildcard build/kernels/*/key))))
 # The tree a kernel's modules build against: Debian's headers, or ours.
 kdir = $(firstword $(patsubst %/Makefile,%,$(wildcard /lib/modules/$(1)/build/Makefile \
 	$(CURDIR)/build/kernels/$(1)/obj/Makefile)) /lib/modules/$(1)/build)

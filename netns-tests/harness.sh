@@ -26,7 +26,7 @@ log_test "vm-run: bad usage exits 2 without booting"
 # A console log with one report; how many reports vm-run counts as failing.
 unknown_in() {
 	printf '%s\n' "$@" | awk -v known="$TOP/scripts/vm/known-reports" \
-		-f "$TOP/scripts/vm/known-reports.awk" 2>/dev/null
+		-f "$TOP/scripts/vm/known-reports.awk" 2>/dev/null | cut -d' ' -f1
 }
 rcu=("[  1.000] =============================" "[  1.001] WARNING: suspicious RCU usage"
      "[  1.002] 6.12.117-v6fix-debug #1 Not tainted" "[  1.003] -----------------------------"
@@ -41,6 +41,22 @@ rcu=("[  1.000] =============================" "[  1.001] WARNING: suspicious RC
 [ "$(unknown_in "${rcu[@]}" "[  1.008]  </TASK>" "[  2.000] BUG: KASAN: slab-use-after-free in x+0x1/0x2")" = 1 ] ||
 	fail "a report after a known one was let through"
 log_test "vm-run: the kernel's own known reports pass, any other fails the run"
+
+# The same end to end, in one boot of the first kernel: reports written to
+# /dev/kmsg reach the console as the kernel's would.
+known='echo "WARNING: suspicious RCU usage" >/dev/kmsg
+	echo "net/netfilter/nf_tables_api.c:4470 RCU-list traversed in non-reader section!!" >/dev/kmsg
+	echo " </TASK>" >/dev/kmsg'
+out=$("$VMRUN" -k "${kvers[0]}" -- sh -c "$known; sleep 1" 2>&1)
+rc=$?
+[ $rc = 0 ] || fail "a known report alone: exit $rc"
+[[ $out == *"a known kernel report, not v6fix's"* ]] || fail "the known report was not named"
+out=$("$VMRUN" -k "${kvers[0]}" -- sh -c "$known; echo 'BUG: harness trouble' >/dev/kmsg; sleep 1" 2>&1)
+rc=$?
+[ $rc = 125 ] || fail "a known report and then another: exit $rc, not 125"
+grep -A1 'kernel trouble in the guest' <<<"$out" | grep -q 'BUG: harness trouble' ||
+	fail "the trace shown is not the report that failed the run"
+log_test "vm-run -k ${kvers[0]}: a known report named, exit 0; another after it, exit 125, its trace shown"
 
 for k in "${kvers[@]}"; do
 	# --- status, working directory, writable /etc/netns, user namespaces --------

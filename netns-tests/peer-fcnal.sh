@@ -324,7 +324,7 @@ stamp() {
 # set in ns-A and ns-B after setup (a FUNCTION only: a whole group makes
 # its namespaces where nothing can set it first). The values: vm-patched.sh.
 VIA=module
-[ -e "$KO" ] || [ ! -e /proc/sys/net/ipv4/tcp_syn_sent_icmp_policy ] || VIA=sysctl
+[ ! -e /proc/sys/net/ipv4/tcp_syn_sent_icmp_policy ] || VIA=sysctl
 SYSCTL0=${V6FIX_FCNAL_SYSCTL:-}
 module_for() {
 	if [ $VIA = sysctl ]; then

@@ -6,6 +6,8 @@
 # WARNING:, Oops, general protection fault) and ends at the next title,
 # "</TASK>" or "end trace"; it is known when one of its first five lines
 # matches a pattern and no line of it names a frame or a lock of v6fix.
+# Prints "COUNT LINE": how many are not known, and the line the first of
+# them starts on (0 if none).
 BEGIN {
 	while ((getline l < known) > 0)
 		if (l !~ /^#/ && l != "")
@@ -22,11 +24,12 @@ function done(   i) {
 				       where > "/dev/stderr"
 				return
 			}
-	unknown++
+	if (!unknown++)
+		first = start
 }
 /^\[ *[0-9]+\.[0-9]+\] (BUG:|WARNING:|Oops|general protection fault)/ {
 	done()
-	inrep = 1; n = 0; head = ""; ours = 0; where = ""
+	inrep = 1; n = 0; head = ""; ours = 0; where = ""; start = NR
 }
 inrep {
 	if (++n <= 5) {
@@ -41,4 +44,4 @@ inrep {
 	if ($0 ~ /<\/TASK>|end trace/)
 		done()
 }
-END { done(); print unknown + 0 }
+END { done(); print unknown + 0, first + 0 }
