@@ -322,17 +322,15 @@ stamp() {
 # The patched kernel (scripts/build-kernel --patched; kmod/upstream/) has
 # the policies as net.ipv4.tcp_syn_sent_icmp_policy and no module: each is
 # set in ns-A and ns-B after setup (a FUNCTION only: a whole group makes
-# its namespaces where nothing can set it first). The values: vm-patched.sh.
+# its namespaces where nothing can set it first). The values: patched_policy
+# (scenario/lib.sh).
 VIA=module
 [ ! -e /proc/sys/net/ipv4/tcp_syn_sent_icmp_policy ] || VIA=sysctl
 SYSCTL0=${V6FIX_FCNAL_SYSCTL:-}
 module_for() {
 	if [ $VIA = sysctl ]; then
 		local n
-		case "$1" in
-		stock|pass) n=0 ;; hard) n=1 ;; rfc1122) n=2 ;; bsd) n=3 ;; retries) n=4 ;;
-		*) echo "peer-fcnal: no sysctl value for policy $1" >&2; return 1 ;;
-		esac
+		n=$(patched_policy "$1") || { echo "peer-fcnal: no sysctl value for policy $1" >&2; return 1; }
 		V6FIX_FCNAL_SYSCTL="$SYSCTL0${SYSCTL0:+ }net.ipv4.tcp_syn_sent_icmp_policy=$n"
 		return 0
 	fi

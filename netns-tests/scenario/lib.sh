@@ -151,3 +151,13 @@ now_ms() {
 in_vm() {
 	[ "${V6FIX_IN_VM:-0}" = 1 ]
 }
+
+# patched_policy NAME: the patched kernel's net.ipv4.tcp_syn_sent_icmp_policy
+# value for a module policy's name (kmod/upstream/; README, "The upstream
+# patch"); stock is the default, 0. Fails for any other name.
+patched_policy() {
+	case "$1" in
+	stock|pass) echo 0 ;; hard) echo 1 ;; rfc1122) echo 2 ;; bsd) echo 3 ;; retries) echo 4 ;;
+	*) return 1 ;;
+	esac
+}
