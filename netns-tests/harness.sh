@@ -22,6 +22,36 @@ fi
 [ $? = 2 ] || fail "bad timeout: exit not 2"
 log_test "vm-run: bad usage exits 2 without booting"
 
+# --- build-kernel's key, no build: what rebuilds a kernel and what does not --------
+# A copy of what the key hashes (the script, the fragments, the series).
+if [ -r /usr/src/linux-source-6.12.tar.xz ]; then
+	bk=$(mktemp -d)
+	defer rm -rf "$bk"
+	mkdir -p "$bk/scripts/kconfig" "$bk/kmod/upstream"
+	cp "$TOP/scripts/build-kernel" "$bk/scripts/"
+	cp "$TOP"/scripts/kconfig/*.config "$bk/scripts/kconfig/"
+	cp "$TOP"/kmod/upstream/*.patch "$bk/kmod/upstream/"
+	bk_key() { "$bk/scripts/build-kernel" --patched --print-key; }
+	k0=$(bk_key)
+	[[ $k0 =~ ^[0-9a-f]{16}$ ]] || fail "build-kernel --print-key printed '$k0'"
+	[ "$k0" = "$("$TOP/scripts/build-kernel" --patched --print-key)" ] || fail "the copy's key is not the tree's"
+	first=$(ls "$bk"/kmod/upstream/0001-*.patch)
+	sed -i '0,/^Subject: /s/^Subject: /Subject: reworded /' "$first"
+	[ "$(bk_key)" = "$k0" ] || fail "a commit message edit changed the key"
+	for p in "$bk"/kmod/upstream/[0-9]*.patch; do
+		grep -q '^diff --git a/tools/testing/' "$p" && ! grep '^diff --git ' "$p" | grep -vq ' a/tools/testing/' &&
+			rm "$p"
+	done
+	[ "$(ls "$bk"/kmod/upstream | wc -l)" -lt "$(ls "$TOP"/kmod/upstream | wc -l)" ] ||
+		fail "the series has no selftest-only patch to leave out"
+	[ "$(bk_key)" = "$k0" ] || fail "leaving out the selftest patch changed the key"
+	sed -i '0,/^+.*tcp_syn_sent_icmp_policy/s//&_changed/' "$first"
+	[ "$(bk_key)" != "$k0" ] || fail "a kernel hunk's edit left the key"
+	log_test "build-kernel --print-key: a commit message or a selftest leaves the key, a kernel hunk changes it"
+else
+	log_test "build-kernel --print-key: no /usr/src/linux-source-6.12.tar.xz" $ksft_skip
+fi
+
 # --- the kernel's own known reports (scripts/vm/known-reports) -----------------
 # A console log with one report; how many reports vm-run counts as failing.
 unknown_in() {

@@ -33,6 +33,7 @@
 #     error arrives: the time until the attempt ends after the release
 #   - counters untouched: TcpExtLockDroppedIcmps still counts the error that
 #     found the socket owned (the patch defers it instead of dropping it)
+#   - the series' own selftest (patch 3, tcp_syn_sent_icmp.sh) passes
 source "$(dirname "$0")/scenario/softerr-topology.sh"
 
 require_root
@@ -265,5 +266,33 @@ held 1
 log_test "lock held from userspace, policy 1: the deferred abort acts at the release ($HELD_MS ms)"
 held 0
 log_test "lock held from userspace, policy 0: the error is only recorded, the timeout reports it ($HELD_MS ms)"
+
+# --- the series' own selftest (patch 3) ------------------------------------------------
+# tools/testing/selftests/net/tcp_syn_sent_icmp.sh from this kernel's patched
+# tree (build/kernels/RELEASE/src), run as kselftest runs it: from its
+# directory, lib.sh beside it, nettest in PATH (make selftests). Every one of
+# its TEST lines must say OK.
+kselftest() {
+	local kst nettest out rc
+	kst=$TOP/build/kernels/$(uname -r)/src/tools/testing/selftests/net
+	nettest=$TOP/build/selftests/$(uname -r | cut -d. -f1-2)/nettest
+	KST_OK=0
+	[ -e "$kst/tcp_syn_sent_icmp.sh" ] ||
+		{ fail "no $kst/tcp_syn_sent_icmp.sh (scripts/build-kernel --patched re-patches the tree)"; return; }
+	[ -x "$nettest" ] || { fail "no $nettest (make selftests)"; return; }
+	out=$(cd "$kst" && PATH=${nettest%/*}:$PATH timeout 600 bash ./tcp_syn_sent_icmp.sh 2>&1)
+	rc=$?
+	KST_OK=$(grep -c '^TEST: .*\[ OK \]$' <<<"$out")
+	[ "$rc" -eq 0 ] || fail "tcp_syn_sent_icmp.sh exited $rc"
+	[ "$KST_OK" -ge 11 ] && ! grep -q '^TEST: .*\[FAIL\]$' <<<"$out" ||
+		fail "tcp_syn_sent_icmp.sh: $KST_OK of 11 TEST lines OK"
+	[ "$RET" -eq 0 ] || sed 's/^/      /' <<<"$out" >&2
+}
+if [ "$VIA" = sysctl ]; then
+	kselftest
+	log_test "the series' selftest, tcp_syn_sent_icmp.sh: $KST_OK TEST lines OK"
+else
+	log_test "the series' selftest: not the patched kernel (V6FIX_PATCHED_VIA=module)" $ksft_skip
+fi
 
 exit $EXIT_STATUS
