@@ -284,8 +284,8 @@ kselftest() {
 	rc=$?
 	KST_OK=$(grep -c '^TEST: .*\[ OK \]$' <<<"$out")
 	[ "$rc" -eq 0 ] || fail "tcp_syn_sent_icmp.sh exited $rc"
-	[ "$KST_OK" -ge 11 ] && ! grep -q '^TEST: .*\[FAIL\]$' <<<"$out" ||
-		fail "tcp_syn_sent_icmp.sh: $KST_OK of 11 TEST lines OK"
+	[ "$KST_OK" -ge 12 ] && ! grep -q '^TEST: .*\[FAIL\]$' <<<"$out" ||
+		fail "tcp_syn_sent_icmp.sh: $KST_OK of 12 TEST lines OK"
 	[ "$RET" -eq 0 ] || sed 's/^/      /' <<<"$out" >&2
 }
 if [ "$VIA" = sysctl ]; then
