@@ -134,7 +134,9 @@ require_root() {
 # --- waiting -----------------------------------------------------------------------
 # wait_for SECONDS CMD...: poll CMD every 20 ms until it succeeds; 1 on timeout.
 wait_for() {
-	local limit=$1 end
+	# V6FIX_WAIT_SCALE (vm-run, on a debug kernel): the same readiness,
+	# a longer bound; a wait that succeeds returns as soon as it does.
+	local limit=$(($1 * ${V6FIX_WAIT_SCALE:-1})) end
 	shift
 	end=$(($(date +%s%N) + limit * 1000000000))
 	until "$@"; do
