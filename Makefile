@@ -268,10 +268,12 @@ check-debug: cli tools
 # fcnal-test.sh error path by the sysctl, and the fallback matrix on it and on
 # Debian's 6.12 with v6fix.ko side by side in one run, compared cell by cell
 # into results/patched-vs-module.{md,json}.
-# The matrix's times want a kernel without KASAN and lockdep:
-# PATCHED_MATRIX=nodebug uses build-kernel --patched --no-debug for it.
+# The matrix's times want a kernel without KASAN and lockdep, so by default
+# it runs on build-kernel --patched --no-debug (2026-12-02: 180 of 180 cells
+# within 100 ms of v6fix.ko; on the debug build 67 differed by time only);
+# PATCHED_MATRIX=debug runs it on the debug build instead.
 PATCHED_KVER = $(shell scripts/build-kernel --patched --print-release)
-PATCHED_MATRIX ?= debug
+PATCHED_MATRIX ?= nodebug
 PATCHED_MX_OPTS = --patched $(if $(filter nodebug,$(PATCHED_MATRIX)),--no-debug)
 PATCHED_MX_KVER = $(shell scripts/build-kernel $(PATCHED_MX_OPTS) --print-release)
 PATCHED_REF ?= 6.12.117+deb12-amd64
