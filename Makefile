@@ -289,7 +289,8 @@ check-patched: cli tools selftests
 	@MX_VM_TIMEOUT=$${MX_VM_TIMEOUT:-7200} scripts/fallback-matrix --no-host \
 		--kernels "$(PATCHED_REF) $(PATCHED_MX_KVER)" --out $(PATCHED_OUT)
 	@scripts/matrix-compare --reference $(PATCHED_REF) --candidate $(PATCHED_MX_KVER) \
-		--out results/patched-vs-module $(PATCHED_OUT)/matrix.json
+		--out results/patched-$(if $(filter debug,$(PATCHED_MATRIX)),debug-)vs-module \
+		$(PATCHED_OUT)/matrix.json
 
 # Upstream's fcnal-test.sh (netns-tests/peer-fcnal.sh) in the VM: the TCP
 # functions without VRF (nor TCP-MD5) under pass and hard; check-large:

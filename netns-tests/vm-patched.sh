@@ -277,7 +277,7 @@ kselftest() {
 	kst=$TOP/build/kernels/$(uname -r)/src/tools/testing/selftests/net
 	KST_OK=0
 	[ -e "$kst/tcp_syn_sent_icmp.sh" ] ||
-		{ fail "no $kst/tcp_syn_sent_icmp.sh (scripts/build-kernel --patched re-patches the tree)"; return; }
+		{ fail "no $kst/tcp_syn_sent_icmp.sh (scripts/build-kernel with the options that built $(uname -r) re-patches the tree)"; return; }
 	dir=$TMPDIR_SOFTERR/kselftest
 	mkdir -p "$dir" && cp "$kst/lib.sh" "$kst/tcp_syn_sent_icmp.sh" "$dir/" &&
 		gcc -O2 -Wall -Wextra -Werror -o "$dir/tcp_syn_sent_icmp" "$kst/tcp_syn_sent_icmp.c" ||

@@ -135,8 +135,10 @@ require_root() {
 # wait_for SECONDS CMD...: poll CMD every 20 ms until it succeeds; 1 on timeout.
 wait_for() {
 	# V6FIX_WAIT_SCALE (vm-run, on a debug kernel): the same readiness,
-	# a longer bound; a wait that succeeds returns as soon as it does.
+	# a longer bound, at most 600 s longer (a long wait times x10 would
+	# outlast the guest); a wait that succeeds returns as soon as it does.
 	local limit=$(($1 * ${V6FIX_WAIT_SCALE:-1})) end
+	[ "$limit" -le $(($1 + 600)) ] || limit=$(($1 + 600))
 	shift
 	end=$(($(date +%s%N) + limit * 1000000000))
 	until "$@"; do
